@@ -1,0 +1,87 @@
+// The Express app, built by a function so tests drive it without listen().
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import swaggerUi from 'swagger-ui-express';
+import type { Models } from '../db/models';
+import type { Policy } from '../schemas/policy.schema';
+import { createAuthenticator } from './auth';
+import { AppError, errorBody, errorHandler } from './errors';
+import { complaintRoutes } from './routes/complaints.routes';
+import { createComplaintService } from './services/complaints.service';
+
+export interface AppDeps {
+  client: Client;
+  models: Models;
+  policy: Policy;
+  taskQueue: string;
+  jwtSecret: string;
+  bodyLimit: string;
+  logger: Logger;
+  /** Custom search attributes the namespace has; looked up once, then cached. */
+  indexedAttributes: () => Promise<string[]>;
+  /** Reachability of Temporal and the database, for /readyz. */
+  readiness: () => Promise<{ temporal: boolean; database: boolean }>;
+}
+
+export function buildOpenApi(registry: OpenAPIRegistry) {
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Renovation customer-service cases',
+      version: '1.0.0',
+      description: 'Complaint cases and callback schedules run as durable Temporal workflows.',
+    },
+    servers: [{ url: '/' }],
+  });
+}
+
+export function createApp(deps: AppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    const id = incoming && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.info({ reqId: id, method: req.method, path: req.route?.path ?? req.path, status: res.statusCode, ms }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: deps.bodyLimit, type: 'application/json' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await deps.readiness();
+    const ready = checks.temporal && checks.database;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+
+  const registry = new OpenAPIRegistry();
+  const v1 = express.Router();
+  const authenticate = createAuthenticator(deps.jwtSecret);
+  complaintRoutes(v1, registry, authenticate, createComplaintService(deps));
+  app.use('/v1', v1);
+
+  const openapi = buildOpenApi(registry);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
+
+  app.use((req, res) => {
+    res.status(404).json(errorBody(new AppError('NOT_FOUND', `no route ${req.method} ${req.path}`)));
+  });
+  app.use(errorHandler(deps.logger));
+  return { app, openapi };
+}

@@ -1,0 +1,78 @@
+// Stable error codes and their HTTP statuses in one place; every error leaves as {error: {code, message, details}}.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  ROLE_NOT_ALLOWED: 403,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+  ALREADY_DONE: 409,
+  REPAIR_OR_COMPENSATE: 409,
+  REOPEN_WINDOW_PASSED: 409,
+  CLOSED_BY_LEGAL: 409,
+  CASE_FINISHED: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  REAL_NAME_REQUIRED: 422,
+  DETAILS_REQUIRED: 422,
+  INVALID_INPUT: 422,
+  NOT_READY: 503,
+  INTERNAL: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorDetail {
+  field?: string;
+  rule: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+function isCode(code: string | undefined | null): code is ErrorCode {
+  return !!code && code in ERROR_STATUS;
+}
+
+/** Turns anything thrown into an AppError; workflow rejections keep their stable code. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && isCode(cause.type)) return new AppError(cause.type, cause.message);
+  }
+  if (err instanceof WorkflowNotFoundError) return new AppError('CASE_FINISHED', 'the case has finished and takes no more actions');
+  const e = err as { type?: string; status?: number; expose?: boolean };
+  if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'the request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
+  return new AppError('INTERNAL', 'internal error');
+}
+
+export function errorBody(err: AppError) {
+  return { error: { code: err.code, message: err.message, details: err.details } };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) logger.error({ err, reqId: res.locals.requestId as string }, 'request failed');
+    res.status(appError.status).json(errorBody(appError));
+  };
+}

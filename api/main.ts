@@ -1,0 +1,65 @@
+// API process: config once, connect Temporal and MongoDB, listen; SIGINT/SIGTERM close everything.
+import { Client, Connection } from '@temporalio/client';
+import { env } from '../config/env';
+import { logger } from '../config/logger';
+import { loadPolicy } from '../config/policy';
+import { connectDatabase, createModels } from '../db/models';
+import { createApp } from './app';
+import { registeredSearchAttributes } from './services/search-attributes.service';
+
+async function main(): Promise<void> {
+  const config = env();
+  const policy = loadPolicy(config.POLICY_FILE);
+  const db = await connectDatabase(config.MONGODB_URI);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  let indexed: Promise<string[]> | undefined;
+
+  const { app } = createApp({
+    client,
+    models: createModels(db),
+    policy,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    jwtSecret: config.AUTH_JWT_SECRET,
+    bodyLimit: config.BODY_LIMIT,
+    logger,
+    indexedAttributes: async () => {
+      indexed ??= registeredSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      const names = await indexed;
+      if (!names.length) indexed = undefined; // ask again next time rather than cache an unreachable or empty answer
+      return names;
+    },
+    readiness: async () => {
+      const [temporal, database] = await Promise.all([
+        connection.healthService.check({}).then(
+          () => true,
+          () => false,
+        ),
+        (db.db?.admin().ping() ?? Promise.reject(new Error('no db'))).then(
+          () => true,
+          () => false,
+        ),
+      ]);
+      return { temporal, database };
+    },
+  });
+
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ url: `http://${config.HOST}:${config.PORT}`, policy: policy.version }, 'api listening');
+  });
+  const stop = () => {
+    logger.info('api stopping');
+    server.close(async () => {
+      await connection.close();
+      await db.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'api failed to start');
+  process.exit(1);
+});

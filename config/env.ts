@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+// Every environment variable the processes read, parsed once; a bad value stops start-up with its name.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('service-cases'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, { message: 'must be a mongodb:// or mongodb+srv:// URI' })
+    .default('mongodb://127.0.0.1:27017/service_cases'),
+  AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters (HS256 key)' }),
+  POLICY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, { message: 'must look like 100kb' }).default('100kb'),
+  WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  WEBHOOK_SECRET: z.string().optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The process's configuration, parsed on first use; exits with the bad variables named. */
+export function env(): Env {
+  if (!cached) {
+    try {
+      cached = parseEnv();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(78);
+      }
+      throw err;
+    }
+  }
+  return cached;
+}

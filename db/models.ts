@@ -1,0 +1,130 @@
+// MongoDB documents of the case files; every write path keys on a business id so retries never duplicate.
+import mongoose, { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+const opts = { versionKey: false, minimize: false } as const;
+
+const complaintSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    source: { type: String, required: true },
+    contractNo: String,
+    branch: String,
+    category: String,
+    description: String,
+    location: String,
+    occurredAt: Date,
+    // Personal data: only read through the confidentiality rule, never logged or indexed in Temporal.
+    complainant: { name: String, phone: String, anonymous: Boolean },
+    accused: { name: String, role: String },
+    customerKey: { type: String, index: true },
+    repeat: Boolean,
+    workflowId: { type: String, required: true },
+    idempotencyKey: String,
+    requestHash: String,
+    createdBy: String,
+    createdAt: { type: Date, required: true },
+    policyVersion: String,
+    // Projection of the workflow state, written by activities in event order.
+    status: { type: String, index: true },
+    step: String,
+    level: { type: String, index: true },
+    round: Number,
+    severity: String,
+    priority: String,
+    routedTo: String,
+    overdue: Boolean,
+    valid: Boolean,
+    deadline: { step: String, startedAt: Date, dueAt: Date, warningsSent: Number, remainingMs: Number },
+    nextDeadlineAt: Date,
+    closedAt: Date,
+    remedies: { type: [Schema.Types.Mixed], default: [] },
+    approvals: { type: [Schema.Types.Mixed], default: [] },
+    stateSeq: { type: Number, default: 0 },
+  },
+  opts,
+);
+
+const caseEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    complaintId: { type: String, required: true, index: true },
+    seq: { type: Number, required: true },
+    at: { type: Date, required: true },
+    type: { type: String, required: true },
+    level: String,
+    by: String,
+    data: { type: Schema.Types.Mixed, default: {} },
+  },
+  opts,
+);
+
+const notificationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true },
+    caseType: { type: String, required: true },
+    type: { type: String, required: true },
+    recipientRole: { type: String, required: true, index: true },
+    branch: String,
+    level: String,
+    message: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    readBy: { type: [String], default: [] },
+    deliveredAt: Date,
+  },
+  opts,
+);
+
+const taskSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    type: { type: String, required: true },
+    complaintId: String,
+    contractNo: String,
+    branch: String,
+    assigneeRole: { type: String, required: true },
+    dueAt: { type: Date, required: true },
+    status: { type: String, required: true, default: 'due' },
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+
+const handoffSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    complaintId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    complaint: { type: Schema.Types.Mixed, required: true },
+    history: { type: [Schema.Types.Mixed], required: true },
+  },
+  opts,
+);
+
+export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
+export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
+export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
+export type TaskDoc = InferSchemaType<typeof taskSchema>;
+
+export function createModels(conn: Connection) {
+  return {
+    Complaint: conn.model('Complaint', complaintSchema, 'complaints'),
+    CaseEvent: conn.model('CaseEvent', caseEventSchema, 'case_events'),
+    Notification: conn.model('Notification', notificationSchema, 'notifications'),
+    Task: conn.model('Task', taskSchema, 'tasks'),
+    Handoff: conn.model('Handoff', handoffSchema, 'legal_handoffs'),
+  };
+}
+export type Models = ReturnType<typeof createModels>;
+
+export async function connectDatabase(uri: string): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: true });
+  await conn.asPromise();
+  return conn;
+}
+
+/** Mongo reports a duplicate key when two retries upsert the same id at once; the document is there, so that is success. */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

@@ -1,0 +1,35 @@
+// Staff roles and the escalation ladder of DOMAIN.md; plain constants so workflows, api and tests share them.
+
+export const ROLES = [
+  'assistant',
+  'supervisor',
+  'director',
+  'engineering',
+  'branch',
+  'legal',
+  'executive',
+  'hr',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LEVELS = ['assistant', 'supervisor', 'director', 'legal'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const SEVERITIES = ['general', 'serious', 'major'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const PRIORITIES = ['high', 'medium', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export function levelIndex(level: Level): number {
+  return LEVELS.indexOf(level);
+}
+
+export function higherLevel(a: Level, b: Level): Level {
+  return levelIndex(a) >= levelIndex(b) ? a : b;
+}
+
+export function nextLevel(level: Level): Level {
+  return LEVELS[Math.min(levelIndex(level) + 1, LEVELS.length - 1)]!;
+}

@@ -1,0 +1,143 @@
+// The complaint API contract: one zod schema per request and response gives validation, types and OpenAPI.
+import { z } from 'zod';
+import { APPROVAL_DECISIONS } from '../domain/authority';
+import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
+import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
+export const contractNoSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'must be 3-40 letters, digits or dashes' });
+export const branchSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'must be a branch code: lowercase letters, digits, - or _' });
+
+export const complaintParams = z.object({ id: complaintIdSchema });
+
+export const createComplaintBody = z
+  .object({
+    kind: z.enum(COMPLAINT_KINDS),
+    source: z.enum(COMPLAINT_SOURCES),
+    contractNo: contractNoSchema.optional(),
+    branch: branchSchema.optional(),
+    complainant: z.object({
+      name: text(100).optional(),
+      phone: z
+        .string()
+        .regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' })
+        .optional(),
+      anonymous: z.boolean().default(false),
+    }),
+    accused: z.object({ name: text(100), role: text(100) }).optional(),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    location: text(300).optional(),
+    category: text(100),
+    description: text(4000),
+    severity: z.enum(SEVERITIES).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.complainant.anonymous) return;
+    for (const f of ['name', 'phone'] as const) {
+      if (!b.complainant[f]) ctx.addIssue({ code: 'custom', path: ['complainant', f], message: 'is required unless the complaint is anonymous' });
+    }
+  })
+  .meta({ id: 'CreateComplaint' });
+export type CreateComplaintBody = z.infer<typeof createComplaintBody>;
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(8).max(200).optional().describe('A repeat with the same key returns the first result'),
+});
+
+export const complaintCreated = z
+  .object({ id: z.string(), status: z.enum(COMPLAINT_STATUSES), level: z.enum(LEVELS), round: z.number().int() })
+  .meta({ id: 'ComplaintCreated' });
+
+export const deadlineSchema = z.object({
+  step: z.enum(STEPS),
+  startedAt: z.string(),
+  dueAt: z.string(),
+  remainingMs: z.number().optional(),
+});
+
+export const historyEntrySchema = z.object({
+  at: z.string(),
+  type: z.string(),
+  level: z.string().optional(),
+  by: z.string().optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const complaintView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(COMPLAINT_KINDS),
+    source: z.enum(COMPLAINT_SOURCES),
+    status: z.enum(COMPLAINT_STATUSES),
+    step: z.enum(STEPS).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    level: z.enum(LEVELS),
+    round: z.number().int(),
+    branch: z.string().optional(),
+    contractNo: z.string().optional(),
+    category: z.string().optional(),
+    overdue: z.boolean(),
+    createdAt: z.string(),
+    deadlines: z.array(deadlineSchema),
+    complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean() }).optional(),
+    remedies: z.array(z.record(z.string(), z.unknown())),
+    approvals: z.array(z.record(z.string(), z.unknown())),
+    history: z.array(historyEntrySchema),
+  })
+  .meta({ id: 'Complaint' });
+
+export const complaintSummary = complaintView.omit({ history: true, complainant: true }).meta({ id: 'ComplaintSummary' });
+
+const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const listComplaintsQuery = z.object({
+  status: z.enum(COMPLAINT_STATUSES).optional(),
+  level: z.enum(LEVELS).optional(),
+  branch: branchSchema.optional(),
+  overdue: boolQuery.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const complaintPage = z
+  .object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() })
+  .meta({ id: 'ComplaintPage' });
+
+const notes = z.string().trim().max(2000).optional();
+export const noteBody = z.object({ notes }).strict();
+export const triageBody = z
+  .object({
+    severity: z.enum(SEVERITIES),
+    priority: z.enum(PRIORITIES),
+    valid: z.boolean().default(true),
+    branch: branchSchema.optional(),
+    notes,
+  })
+  .strict();
+export const feedbackBody = z
+  .object({
+    cause: text(2000),
+    action: text(2000),
+    responsible: text(200),
+    repairCompletedAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+export const followUpBody = z.object({ customerSatisfied: z.boolean(), notes }).strict();
+export const surveyBody = z.object({ satisfied: z.boolean(), score: z.number().int().min(1).max(5).optional(), notes }).strict();
+export const compensationBody = z
+  .object({
+    type: z.enum(REMEDIES),
+    defect: text(200).optional(),
+    amount: z.number().positive().max(10_000_000).optional(),
+    notes,
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.type !== 'allowance' && !b.defect) ctx.addIssue({ code: 'custom', path: ['defect'], message: `is required for a ${b.type}` });
+    if ((b.type === 'refund' || b.type === 'compensation') && b.amount === undefined)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `is required for a ${b.type}` });
+  });
+export const approvalBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), approved: z.boolean(), notes }).strict();

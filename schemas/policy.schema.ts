@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
+
+// Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
+const duration = z.string().refine(isIsoDuration, { message: 'must be an ISO-8601 duration such as P5D, PT24H or PT3M' });
+const fixedDuration = z
+  .string()
+  .refine(isFixedDuration, { message: 'must be an ISO-8601 duration of fixed length (weeks, days, hours, minutes, seconds)' });
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
+const fraction = z.number().gt(0).lt(1);
+const percent = z.number().min(0).max(100);
+
+export const calendarSchema = z.object({
+  timeZone: z.string().refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an IANA time zone such as Asia/Shanghai' },
+  ),
+  weekends: z.array(z.number().int().min(0).max(6)).max(6),
+  publicHolidays: z.array(z.object({ date: isoDate, name: z.string().min(1) })),
+  makeUpWorkingDays: z.array(isoDate),
+  shiftToWorkingDay: z.boolean(),
+});
+
+export const complaintPolicySchema = z.object({
+  firstCallback: fixedDuration,
+  repairAnswer: fixedDuration,
+  triage: fixedDuration,
+  branchFeedback: fixedDuration,
+  externalToLegal: fixedDuration,
+  priorityDeadlines: z.object({ high: fixedDuration, medium: fixedDuration, low: fixedDuration }),
+  defaultSeverity: z.enum(SEVERITIES),
+  defaultPriority: z.enum(PRIORITIES),
+  warningFractions: z.array(fraction).max(5),
+  severityLevel: z.object({ general: z.enum(LEVELS), serious: z.enum(LEVELS), major: z.enum(LEVELS) }),
+  rounds: z
+    .array(z.object({ round: z.number().int().min(1), level: z.enum(LEVELS) }))
+    .min(1)
+    .refine((rs) => rs.every((r, i) => r.round === i + 1), { message: 'rounds must be numbered 1, 2, 3 ... in order' }),
+  repeatWindow: fixedDuration,
+  reopenWindow: fixedDuration,
+  surveyAfterClose: fixedDuration,
+  postRepairCallback: fixedDuration,
+  validComplaintAllowance: z.number().nonnegative(),
+  currency: z.string().length(3),
+});
+
+export const callbackPolicySchema = z.object({
+  afterSigning: duration,
+  afterWorkStart: z.array(duration).min(1),
+  constructionInterval: duration,
+  afterCompletion: duration,
+  warrantyInterval: duration,
+  defaultWarrantyMonths: z.number().int().min(0).max(240),
+  notReachedRetry: fixedDuration,
+  notReachedAttempts: z.number().int().min(1).max(20),
+  reminderAfter: fixedDuration,
+  overdueAfter: fixedDuration,
+});
+
+export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });
+
+export const policySchema = z.object({
+  version: z.string().min(1),
+  complaint: complaintPolicySchema,
+  callbacks: callbackPolicySchema,
+  calendar: calendarSchema,
+  kpiTargets: z.record(z.string(), kpiTargetSchema),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type ComplaintPolicy = Policy['complaint'];
+export type CalendarPolicy = Policy['calendar'];

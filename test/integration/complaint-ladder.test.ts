@@ -1,0 +1,79 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stateQuery, followUpUpdate, acknowledgeUpdate } from '../../workflows/complaint.messages';
+import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
+import { actors, complaintInput, history, HOUR, MINUTE, openCase } from '../support/fixtures';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `ladder-${randomUUID()}`;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
+  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.close();
+});
+
+describe('complaint ladder with nobody acting', () => {
+  it('escalates assistant → supervisor → director → legal at the policy times', async () => {
+    const input = complaintInput();
+    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const started = Date.parse((await handle.describe()).startTime.toISOString());
+
+    // 3 min callback + 24 h feedback + four rounds of 48 h (medium priority), and a little slack.
+    await env.sleep(3 * MINUTE + 24 * HOUR + 4 * 48 * HOUR + MINUTE);
+    const state = await handle.query(stateQuery);
+    expect(state.status).toBe('legal');
+    expect(state.level).toBe('legal');
+    expect(state.round).toBe(4);
+
+    const events = await history(db.models, input.complaintId);
+    const escalations = events
+      .filter((e) => e.type === 'escalated')
+      .map((e) => ({ to: (e.data as { to: string }).to, afterMin: Math.round((e.at.getTime() - started) / MINUTE) }));
+    const base = 3 + 24 * 60;
+    expect(escalations).toEqual([
+      { to: 'supervisor', afterMin: base + 2 * 48 * 60 },
+      { to: 'director', afterMin: base + 3 * 48 * 60 },
+      { to: 'legal', afterMin: base + 4 * 48 * 60 },
+    ]);
+    const missed = events.filter((e) => e.type === 'deadline_missed').map((e) => (e.data as { step: string }).step);
+    expect(missed).toEqual(['first_callback', 'branch_feedback', 'follow_up', 'follow_up', 'follow_up', 'follow_up']);
+
+    const warnings = events.filter((e) => e.type === 'warning');
+    // Two warnings (50 %, 75 %) before each of the six deadlines.
+    expect(warnings).toHaveLength(12);
+    expect((warnings[0]!.at.getTime() - started) / MINUTE).toBeCloseTo(1.5, 2);
+    expect((warnings[1]!.at.getTime() - started) / MINUTE).toBeCloseTo(2.25, 2);
+
+    const doc = await db.models.Complaint.findById(input.complaintId).lean();
+    expect(doc).toMatchObject({ status: 'legal', level: 'legal', round: 4 });
+    const handoff = await db.models.Handoff.findOne({ complaintId: input.complaintId }).lean();
+    expect(handoff?.history.length).toBeGreaterThan(10);
+    const legalNotes = await db.models.Notification.countDocuments({ caseId: input.complaintId, recipientRole: 'legal' });
+    expect(legalNotes).toBe(2);
+  });
+
+  it('ends the ladder when the customer is satisfied in round 2', async () => {
+    const input = complaintInput();
+    const handle = await openCase(env.client, db.models, taskQueue, input);
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
+    await env.sleep(24 * HOUR + 48 * HOUR + MINUTE);
+    expect((await handle.query(stateQuery)).round).toBe(2);
+    const state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: true }] });
+    expect(state).toMatchObject({ status: 'resolved', level: 'assistant', round: 2 });
+    await env.sleep(30 * 24 * HOUR);
+    expect((await handle.query(stateQuery)).status).toBe('resolved');
+  });
+});

@@ -1,0 +1,60 @@
+// Per-file helpers: a fresh database on the shared FerretDB, workers over the prebuilt bundle, time-skipping servers.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { connectDatabase, createModels, type Models } from '../../db/models';
+import { createWorker } from '../../worker/create-worker';
+import type { Connection } from 'mongoose';
+import { TOOLS } from './tools';
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+
+export interface TestDatabase {
+  conn: Connection;
+  models: Models;
+  uri: string;
+  close: () => Promise<void>;
+}
+
+/** A database of its own for one test file, dropped at the end. */
+export async function freshDatabase(): Promise<TestDatabase> {
+  const uri = `mongodb://127.0.0.1:${inject('mongoPort')}/t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const conn = await connectDatabase(uri);
+  const models = createModels(conn);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+  return {
+    conn,
+    models,
+    uri,
+    close: async () => {
+      await conn.dropDatabase();
+      await conn.close();
+    },
+  };
+}
+
+export function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: TOOLS.testServer } },
+  });
+}
+
+/** The dev server every file shares (listing and visibility need it). */
+export function devServerEnvironment(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
+}
+
+export function testWorker(
+  connection: NativeConnection,
+  models: Models,
+  taskQueue = `tq-${randomUUID()}`,
+  overrides?: Partial<WorkerOptions>,
+): Promise<Worker> {
+  return createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    models,
+    workflowBundlePath: inject('workflowBundlePath'),
+    overrides,
+  });
+}

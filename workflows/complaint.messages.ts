@@ -1,0 +1,165 @@
+// Update, query and input definitions of the complaint workflow, imported by both the workflow and the api.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalDecision } from '../domain/authority';
+import type { ComplaintKind, ComplaintSource, ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
+import type { Level, Priority, Role, Severity } from '../domain/roles';
+import type { Policy } from '../schemas/policy.schema';
+
+export const COMPLAINT_WORKFLOW = 'ComplaintCase';
+export const COMPLAINT_ID_PREFIX = 'complaint-';
+
+export function complaintWorkflowId(complaintId: string): string {
+  return `${COMPLAINT_ID_PREFIX}${complaintId}`;
+}
+
+/** Everything the case needs to run; no personal data, which stays in MongoDB. */
+export interface ComplaintInput {
+  complaintId: string;
+  kind: ComplaintKind;
+  source: ComplaintSource;
+  contractNo?: string;
+  branch?: string;
+  category: string;
+  severity?: Severity;
+  priority?: Priority;
+  repeat: boolean;
+  openedBy: string;
+  openedAt: string;
+  policy: Policy;
+  /** Custom search attributes the namespace has registered; others are skipped rather than failing the case. */
+  indexedAttributes?: string[];
+}
+
+export interface Actor {
+  sub: string;
+  roles: Role[];
+}
+
+export interface DeadlineView {
+  step: Step;
+  startedAt: string;
+  dueAt: string;
+  warningsSent: number;
+  remainingMs?: number;
+}
+
+export interface RemedyRecord {
+  type: Remedy;
+  defect?: string;
+  amount?: number;
+  currency: string;
+  by: string;
+  at: string;
+}
+
+export interface ApprovalRecord {
+  decision: ApprovalDecision;
+  approved: boolean;
+  role: Role;
+  by: string;
+  at: string;
+}
+
+export interface ComplaintState {
+  complaintId: string;
+  kind: ComplaintKind;
+  source: ComplaintSource;
+  contractNo?: string;
+  branch?: string;
+  category: string;
+  severity: Severity;
+  priority: Priority;
+  severityConfirmed: boolean;
+  valid: boolean;
+  repeat: boolean;
+  status: ComplaintStatus;
+  step: Step;
+  level: Level;
+  round: number;
+  routedTo: Role;
+  secondHandling: boolean;
+  acknowledged: boolean;
+  feedbackReceived: boolean;
+  deadline?: DeadlineView;
+  overdue: boolean;
+  closedAt?: string;
+  closedByLegal: boolean;
+  reopenCount: number;
+  surveyTaskCreated: boolean;
+  surveyRecorded: boolean;
+  remedies: RemedyRecord[];
+  approvals: ApprovalRecord[];
+  policyVersion: string;
+  seq: number;
+}
+
+export interface TriageInput {
+  actor: Actor;
+  severity: Severity;
+  priority: Priority;
+  valid: boolean;
+  branch?: string;
+  notes?: string;
+}
+export interface NoteInput {
+  actor: Actor;
+  notes?: string;
+}
+export interface FeedbackInput {
+  actor: Actor;
+  cause: string;
+  action: string;
+  responsible: string;
+  repairCompletedAt?: string;
+}
+export interface FollowUpInput {
+  actor: Actor;
+  customerSatisfied: boolean;
+  notes?: string;
+}
+export interface SurveyInput {
+  actor: Actor;
+  satisfied: boolean;
+  score?: number;
+  notes?: string;
+}
+export interface CompensationInput {
+  actor: Actor;
+  type: Remedy;
+  defect?: string;
+  amount?: number;
+  notes?: string;
+}
+export interface ApprovalInput {
+  actor: Actor;
+  decision: ApprovalDecision;
+  approved: boolean;
+  role: Role;
+  notes?: string;
+}
+
+export const acknowledgeUpdate = defineUpdate<ComplaintState, [NoteInput]>('acknowledge');
+export const triageUpdate = defineUpdate<ComplaintState, [TriageInput]>('triage');
+export const feedbackUpdate = defineUpdate<ComplaintState, [FeedbackInput]>('recordBranchFeedback');
+export const followUpUpdate = defineUpdate<ComplaintState, [FollowUpInput]>('recordFollowUp');
+export const pauseUpdate = defineUpdate<ComplaintState, [NoteInput]>('pauseAwaitingCustomer');
+export const resumeUpdate = defineUpdate<ComplaintState, [NoteInput]>('resume');
+export const escalateUpdate = defineUpdate<ComplaintState, [NoteInput]>('escalate');
+export const closeUpdate = defineUpdate<ComplaintState, [NoteInput]>('close');
+export const reopenUpdate = defineUpdate<ComplaintState, [NoteInput]>('reopen');
+export const surveyUpdate = defineUpdate<ComplaintState, [SurveyInput]>('recordSurvey');
+export const compensationUpdate = defineUpdate<ComplaintState, [CompensationInput]>('recordCompensation');
+export const approvalUpdate = defineUpdate<ComplaintState, [ApprovalInput]>('recordApproval');
+export const stateQuery = defineQuery<ComplaintState>('caseState');
+
+/** Stable error codes a handler rejects with; the api maps them to HTTP statuses. */
+export const CaseErrors = {
+  INVALID_STATE: 'INVALID_STATE',
+  ALREADY_DONE: 'ALREADY_DONE',
+  REPAIR_OR_COMPENSATE: 'REPAIR_OR_COMPENSATE',
+  REOPEN_WINDOW_PASSED: 'REOPEN_WINDOW_PASSED',
+  CLOSED_BY_LEGAL: 'CLOSED_BY_LEGAL',
+  ROLE_NOT_ALLOWED: 'ROLE_NOT_ALLOWED',
+  INVALID_INPUT: 'INVALID_INPUT',
+} as const;
+export type CaseErrorCode = (typeof CaseErrors)[keyof typeof CaseErrors];

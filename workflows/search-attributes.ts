@@ -1,0 +1,45 @@
+// Custom search attributes ops filter on in the Web UI; no personal data ever goes here.
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
+
+export const SA = {
+  CaseKind: defineSearchAttributeKey('CaseKind', SearchAttributeType.KEYWORD),
+  Branch: defineSearchAttributeKey('Branch', SearchAttributeType.KEYWORD),
+  ContractNo: defineSearchAttributeKey('ContractNo', SearchAttributeType.KEYWORD),
+  Severity: defineSearchAttributeKey('Severity', SearchAttributeType.KEYWORD),
+  Priority: defineSearchAttributeKey('Priority', SearchAttributeType.KEYWORD),
+  EscalationLevel: defineSearchAttributeKey('EscalationLevel', SearchAttributeType.KEYWORD),
+  Round: defineSearchAttributeKey('Round', SearchAttributeType.INT),
+  CaseStatus: defineSearchAttributeKey('CaseStatus', SearchAttributeType.KEYWORD),
+  Phase: defineSearchAttributeKey('Phase', SearchAttributeType.KEYWORD),
+  NextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
+  Overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
+} as const;
+
+export type SearchAttributeName = keyof typeof SA;
+export const SEARCH_ATTRIBUTE_NAMES = Object.keys(SA) as SearchAttributeName[];
+
+/** Values a case wants indexed; undefined removes the attribute. */
+export type IndexedValues = Partial<{
+  CaseKind: string;
+  Branch: string;
+  ContractNo: string;
+  Severity: string;
+  Priority: string;
+  EscalationLevel: string;
+  Round: number;
+  CaseStatus: string;
+  Phase: string;
+  NextDeadline: Date;
+  Overdue: boolean;
+}>;
+
+/** Update pairs limited to the attributes the namespace has registered, so a missing one never fails a workflow. */
+export function searchAttributeUpdates(values: IndexedValues, registered: readonly string[]): SearchAttributeUpdatePair[] {
+  const pairs: SearchAttributeUpdatePair[] = [];
+  for (const name of SEARCH_ATTRIBUTE_NAMES) {
+    if (!(name in values) || !registered.includes(name)) continue;
+    const value = values[name];
+    pairs.push({ key: SA[name], value: value === undefined ? null : value } as SearchAttributeUpdatePair);
+  }
+  return pairs;
+}
