@@ -138,6 +138,8 @@ export interface ApprovalInput {
   notes?: string;
 }
 
+/** Sent with the start: returns once intake is recorded, so the api answers with the case as it stands. */
+export const intakeUpdate = defineUpdate<ComplaintState, []>('awaitIntake');
 export const acknowledgeUpdate = defineUpdate<ComplaintState, [NoteInput]>('acknowledge');
 export const triageUpdate = defineUpdate<ComplaintState, [TriageInput]>('triage');
 export const feedbackUpdate = defineUpdate<ComplaintState, [FeedbackInput]>('recordBranchFeedback');

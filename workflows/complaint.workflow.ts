@@ -19,6 +19,7 @@ import { durationMs } from '../domain/duration';
 import { higherLevel, nextLevel, type Level, type Role } from '../domain/roles';
 import {
   acknowledgeUpdate,
+  intakeUpdate,
   approvalUpdate,
   CaseErrors,
   closeUpdate,
@@ -268,6 +269,11 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   };
 
   wf.setHandler(stateQuery, () => state);
+  let intakeDone = carried !== undefined;
+  wf.setHandler(intakeUpdate, async () => {
+    await wf.condition(() => intakeDone);
+    return { ...state };
+  });
 
   // One lock for handlers and timers: a handler that awaits an activity never interleaves with another transition.
   let chain: Promise<unknown> = Promise.resolve();
@@ -558,6 +564,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       }
       startStep(isExternalSource(state.source) ? 'legal_handoff' : 'first_callback', wf.workflowInfo().startTime.getTime());
       await record('step_started', SYSTEM, { step: state.step });
+      intakeDone = true;
     });
   }
 

@@ -1,5 +1,6 @@
 // Complaint use cases behind the HTTP routes: intake, reading the case file, and forwarding staff actions to the workflow.
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { maySeeComplainant } from '../../domain/authority';
@@ -17,6 +18,7 @@ import type { CreateComplaintBody } from '../../schemas/complaint.schema';
 import {
   COMPLAINT_WORKFLOW,
   complaintWorkflowId,
+  intakeUpdate,
   type ComplaintInput,
   type ComplaintState,
 } from '../../workflows/complaint.messages';
@@ -82,8 +84,9 @@ export function createComplaintService(deps: ComplaintDeps) {
     return hit !== null;
   }
 
-  async function startWorkflow(input: ComplaintInput, body: CreateComplaintBody): Promise<void> {
-    await client.workflow.start(COMPLAINT_WORKFLOW, {
+  /** Starts the case (or reattaches to it) and waits until intake is recorded; undefined once the case has finished. */
+  async function startWorkflow(input: ComplaintInput, body: CreateComplaintBody): Promise<ComplaintState | undefined> {
+    const startWorkflowOperation = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW, {
       taskQueue,
       workflowId: complaintWorkflowId(input.complaintId),
       args: [input],
@@ -92,6 +95,12 @@ export function createComplaintService(deps: ComplaintDeps) {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: staticSummary(input.kind, body),
     });
+    try {
+      return await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+      throw err;
+    }
   }
 
   return {
@@ -159,11 +168,16 @@ export function createComplaintService(deps: ComplaintDeps) {
           { upsert: true },
         );
       }
-      await startWorkflow(input, body);
-      const doc = await models.Complaint.findById(id).lean();
+      const state = await startWorkflow(input, body);
+      const doc = state ? undefined : await models.Complaint.findById(id).lean();
       return {
         created: !existing,
-        body: { id, status: doc?.status ?? 'open', level: doc?.level ?? level, round: doc?.round ?? 0 },
+        body: {
+          id,
+          status: state?.status ?? doc?.status ?? 'open',
+          level: state?.level ?? doc?.level ?? level,
+          round: state?.round ?? doc?.round ?? 0,
+        },
       };
     },
 

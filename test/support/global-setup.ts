@@ -1,5 +1,5 @@
 // Servers shared by every test file: one FerretDB (each file takes a fresh database), one dev server, one workflow bundle.
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   requireTools();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'service-cases-test-'));
-  const [ferret, dev, bundle] = await Promise.all([
+  const started = await Promise.allSettled([
     startFerretDb(),
     TestWorkflowEnvironment.createLocal({
       server: {
@@ -30,8 +30,17 @@ export default async function setup(project: TestProject) {
         log: { format: 'pretty', level: 'error' },
       },
     }),
-    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: undefined }),
-  ]);
+    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') }),
+  ] as const);
+  const [ferretR, devR, bundleR] = started;
+  if (ferretR.status === 'rejected' || devR.status === 'rejected' || bundleR.status === 'rejected') {
+    // Stop whatever did start so a failed setup leaves no server behind.
+    if (ferretR.status === 'fulfilled') await ferretR.value.stop();
+    if (devR.status === 'fulfilled') await devR.value.teardown();
+    const reason = [ferretR, devR, bundleR].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    throw reason.reason;
+  }
+  const [ferret, dev, bundle] = [ferretR.value, devR.value, bundleR.value];
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   project.provide('mongoPort', ferret.port);

@@ -1,0 +1,314 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
+import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
+import { POLICY } from '../support/fixtures';
+import { serve, token, TEST_SECRET } from '../support/http';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+let api: Awaited<ReturnType<typeof serve>>;
+const taskQueue = `api-${randomUUID()}`;
+const tokens: Record<string, string> = {};
+
+// A new phone number per case, so cases are not taken for a repeat complainant.
+let phoneSeq = 0;
+const customer = (patch: Record<string, unknown> = {}) => ({
+  kind: 'customer',
+  source: 'phone',
+  branch: 'north',
+  complainant: { name: 'Test Customer', phone: `1380000${String(1000 + phoneSeq++)}` },
+  category: 'quality',
+  description: 'Cracked tiles in the kitchen',
+  severity: 'general',
+  priority: 'high',
+  ...patch,
+});
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
+  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
+  running = worker.run();
+  const { app } = createApp({
+    client: env.client,
+    models: db.models,
+    policy: POLICY,
+    taskQueue,
+    jwtSecret: TEST_SECRET,
+    bodyLimit: '20kb',
+    logger: pino({ level: 'silent' }),
+    indexedAttributes: () => registeredSearchAttributes(env.connection, 'default'),
+    readiness: async () => ({ temporal: true, database: true }),
+  });
+  api = await serve(app);
+  for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr'] as const) {
+    tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});
+  }
+});
+
+afterAll(async () => {
+  await api?.close();
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.close();
+});
+
+async function open(body: Record<string, unknown> = customer(), key?: string) {
+  const res = await api.call('POST', '/v1/complaints', {
+    token: tokens.assistant,
+    body,
+    headers: key ? { 'idempotency-key': key } : {},
+  });
+  return res;
+}
+
+async function act(id: string, action: string, body: unknown = {}, role = 'assistant') {
+  return api.call('POST', `/v1/complaints/${id}/${action}`, { token: tokens[role], body });
+}
+
+describe('open endpoints and errors', () => {
+  it('answers healthz, readyz, the OpenAPI document and the docs page without a token', async () => {
+    expect((await api.call('GET', '/healthz')).status).toBe(200);
+    expect((await api.call('GET', '/readyz')).body).toMatchObject({ status: 'ready' });
+    const doc = await api.call('GET', '/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    const paths = Object.keys(doc.body.paths);
+    for (const a of ['acknowledge', 'triage', 'feedback', 'follow-up', 'pause', 'resume', 'escalate', 'close', 'reopen', 'survey', 'compensation', 'approvals']) {
+      expect(paths).toContain(`/v1/complaints/{id}/${a}`);
+    }
+    expect(doc.body.paths['/v1/complaints'].post.requestBody.content['application/json'].schema).toBeDefined();
+    const docs = await api.call('GET', '/docs/');
+    expect(docs.status).toBe(200);
+    expect(String(docs.body)).toContain('swagger');
+  });
+
+  it('is not ready (503) when Temporal or the database is unreachable', async () => {
+    const { app } = createApp({
+      client: env.client,
+      models: db.models,
+      policy: POLICY,
+      taskQueue,
+      jwtSecret: TEST_SECRET,
+      bodyLimit: '20kb',
+      logger: pino({ level: 'silent' }),
+      indexedAttributes: async () => [],
+      readiness: async () => ({ temporal: false, database: true }),
+    });
+    const down = await serve(app);
+    const res = await down.call('GET', '/readyz');
+    await down.close();
+    expect(res.status).toBe(503);
+    expect(res.body.checks).toEqual({ temporal: false, database: true });
+  });
+
+  it('refuses a missing, forged or expired token with 401 and a foreign role with 403', async () => {
+    expect((await api.call('GET', '/v1/complaints')).body.error.code).toBe('UNAUTHENTICATED');
+    const forged = await token(['assistant'], { secret: 'another-secret-another-secret-123456' });
+    expect((await api.call('GET', '/v1/complaints', { token: forged })).status).toBe(401);
+    const expired = await token(['assistant'], { expired: true });
+    expect((await api.call('GET', '/v1/complaints', { token: expired })).status).toBe(401);
+    const res = await api.call('POST', '/v1/complaints', { token: tokens.branch, body: customer() });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('names each bad field and rule (400), rejects bad JSON and non-JSON bodies, and never leaks a stack', async () => {
+    const res = await open(customer({ category: '', complainant: { name: 'X', phone: 'abc' }, kind: 'other' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    const fields = res.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['kind', 'category', 'complainant.phone']));
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+
+    const bad = await api.call('POST', '/v1/complaints', { token: tokens.assistant, raw: '{"kind":' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('MALFORMED_JSON');
+    const text = await api.call('POST', '/v1/complaints', { token: tokens.assistant, raw: 'hello', contentType: 'text/plain' });
+    expect(text.status).toBe(415);
+    const big = await open(customer({ description: 'x'.repeat(30_000) }));
+    expect(big.status).toBe(413);
+    expect((await api.call('GET', '/v1/nowhere', { token: tokens.assistant })).status).toBe(404);
+  });
+});
+
+describe('POST /v1/complaints', () => {
+  it('opens a case (201) and a repeat with the same Idempotency-Key returns the same case (200)', async () => {
+    const key = `key-${randomUUID()}`;
+    const body = customer();
+    const first = await open(body, key);
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ id: expect.stringMatching(/^C-[0-9a-f]{16}$/), status: 'open', level: 'assistant', round: 0 });
+    const again = await open(body, key);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(await db.models.Complaint.countDocuments({ _id: first.body.id })).toBe(1);
+    const other = await open({ ...body, description: 'something else' }, key);
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('refuses an anonymous staff complaint (422 REAL_NAME_REQUIRED) and writes nothing', async () => {
+    const before = await db.models.Complaint.countDocuments();
+    const res = await open({
+      kind: 'staff',
+      source: 'letter',
+      complainant: { anonymous: true },
+      accused: { name: 'Someone', role: 'designer' },
+      occurredAt: '2026-11-01T10:00:00+08:00',
+      location: 'site office',
+      category: 'conduct',
+      description: 'rude',
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('REAL_NAME_REQUIRED');
+    expect(res.body.error.details[0].field).toBe('complainant.anonymous');
+    const missing = await open({ kind: 'crew', source: 'phone', complainant: { name: 'A B', phone: '13900000000' }, category: 'conduct', description: 'late' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.code).toBe('DETAILS_REQUIRED');
+    expect(missing.body.error.details.map((d: { field: string }) => d.field)).toEqual(['accused', 'occurredAt', 'location']);
+    expect(await db.models.Complaint.countDocuments()).toBe(before);
+  });
+
+  it('escalates a repeat complainant at once: general to the supervisor, serious to the director', async () => {
+    const phone = `1370000${Math.floor(Math.random() * 9000 + 1000)}`;
+    await open(customer({ complainant: { name: 'Repeat Customer', phone } }));
+    const second = await open(customer({ complainant: { name: 'Repeat Customer', phone } }));
+    expect(second.body.level).toBe('supervisor');
+    const third = await open(customer({ severity: 'serious', complainant: { name: 'Repeat Customer', phone } }));
+    expect(third.body.level).toBe('director');
+  });
+});
+
+describe('GET /v1/complaints', () => {
+  it('returns the case file with deadlines and history, identity only to handling roles', async () => {
+    const { body } = await open(customer({ branch: 'south' }));
+    const asAssistant = await api.call('GET', `/v1/complaints/${body.id}`, { token: tokens.assistant });
+    expect(asAssistant.status).toBe(200);
+    expect(asAssistant.body).toMatchObject({ id: body.id, kind: 'customer', status: 'open', level: 'assistant', round: 0 });
+    expect(asAssistant.body.complainant).toMatchObject({ name: 'Test Customer', phone: expect.stringMatching(/^1380000/), anonymous: false });
+    expect(asAssistant.body.history[0]).toMatchObject({ type: 'opened', level: 'assistant', by: 'staff-assistant' });
+    expect(asAssistant.body.deadlines[0].step).toBe('first_callback');
+    const dl = asAssistant.body.deadlines[0];
+    expect(Date.parse(dl.dueAt) - Date.parse(dl.startedAt)).toBe(3 * 60_000);
+
+    const asExecutive = await api.call('GET', `/v1/complaints/${body.id}`, { token: tokens.executive });
+    expect(asExecutive.status).toBe(200);
+    expect(asExecutive.body.complainant).toBeUndefined();
+    // A branch user sees only their own branch's cases.
+    expect((await api.call('GET', `/v1/complaints/${body.id}`, { token: tokens.branch })).status).toBe(404);
+    expect((await api.call('GET', '/v1/complaints/C-0000000000000000', { token: tokens.assistant })).body.error.code).toBe('NOT_FOUND');
+    expect((await api.call('GET', '/v1/complaints/not-an-id', { token: tokens.assistant })).status).toBe(400);
+  });
+
+  it('filters by status, level and branch and pages with a cursor', async () => {
+    const branch = `b${randomUUID().slice(0, 6)}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await open(customer({ branch }))).body.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `/v1/complaints?branch=${branch}&status=open&level=assistant&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await api.call('GET', q, { token: tokens.supervisor });
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items.map((c: { id: string }) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual([...ids].sort());
+    const none = await api.call('GET', `/v1/complaints?branch=${branch}&level=director`, { token: tokens.supervisor });
+    expect(none.body.items).toEqual([]);
+    const badCursor = await api.call('GET', '/v1/complaints?cursor=zzz', { token: tokens.supervisor });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.details[0].field).toBe('cursor');
+  });
+});
+
+describe('case actions', () => {
+  it('walks acknowledge → triage → feedback → follow-up → close → survey, refusing what does not fit', async () => {
+    const { body } = await open(customer({ severity: undefined, priority: undefined }));
+    const id = body.id;
+    expect((await act(id, 'follow-up', { customerSatisfied: true })).body.error.code).toBe('INVALID_STATE');
+    const ack = await act(id, 'acknowledge', { notes: 'called back' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.step).toBe('triage');
+    expect((await act(id, 'acknowledge')).body.error.code).toBe('ALREADY_DONE');
+    expect((await act(id, 'acknowledge', {}, 'branch')).status).toBe(403);
+
+    const triage = await act(id, 'triage', { severity: 'serious', priority: 'high', valid: true });
+    expect(triage.body).toMatchObject({ step: 'branch_feedback', level: 'supervisor', severity: 'serious' });
+    const feedback = await act(id, 'feedback', { cause: 'bad batch', action: 'replace tiles', responsible: 'crew 7' }, 'branch');
+    expect(feedback.status).toBe(200);
+    expect(feedback.body).toMatchObject({ step: 'follow_up', round: 1 });
+    expect(feedback.body.deadlines[0].step).toBe('follow_up');
+
+    expect((await act(id, 'close')).body.error.code).toBe('INVALID_STATE');
+    expect((await act(id, 'survey', { satisfied: true })).status).toBe(409);
+    const done = await act(id, 'follow-up', { customerSatisfied: true, notes: 'happy' });
+    expect(done.body).toMatchObject({ status: 'resolved', round: 1 });
+    const closed = await act(id, 'close', { notes: 'done' });
+    expect(closed.body.status).toBe('closed');
+    expect((await act(id, 'survey', { satisfied: true, score: 5 })).status).toBe(200);
+    expect((await act(id, 'survey', { satisfied: true, score: 5 })).body.error.code).toBe('ALREADY_DONE');
+    const reopened = await act(id, 'reopen', { notes: 'leak again' });
+    expect(reopened.body).toMatchObject({ status: 'open', step: 'follow_up' });
+
+    const file = await api.call('GET', `/v1/complaints/${id}`, { token: tokens.supervisor });
+    expect(file.body.history.map((h: { type: string }) => h.type)).toEqual(
+      expect.arrayContaining(['opened', 'acknowledged', 'triaged', 'escalated', 'feedback', 'round_started', 'follow_up', 'closed', 'survey', 'reopened']),
+    );
+  });
+
+  it('pauses and resumes with the remaining time, escalates by hand, and an Idempotency-Key makes a retry safe', async () => {
+    const { body } = await open();
+    const paused = await act(body.id, 'pause', { notes: 'customer travelling' });
+    expect(paused.body, JSON.stringify(paused.body)).toMatchObject({ status: 'paused' });
+    const remaining = paused.body.deadlines[0].remainingMs;
+    expect(remaining).toBeGreaterThan(170_000);
+    expect((await act(body.id, 'pause')).body.error.code).toBe('INVALID_STATE');
+    const resumed = await act(body.id, 'resume');
+    expect(resumed.body.status).toBe('open');
+    const dl = resumed.body.deadlines[0];
+    expect(Date.parse(dl.dueAt) - Date.now()).toBeLessThanOrEqual(remaining);
+    expect(Date.parse(dl.dueAt) - Date.now()).toBeGreaterThan(remaining - 10_000);
+
+    const headers = { 'idempotency-key': `esc-${randomUUID()}` };
+    const e1 = await api.call('POST', `/v1/complaints/${body.id}/escalate`, { token: tokens.assistant, body: {}, headers });
+    const e2 = await api.call('POST', `/v1/complaints/${body.id}/escalate`, { token: tokens.assistant, body: {}, headers });
+    expect(e1.body.level).toBe('supervisor');
+    expect(e2.body.level).toBe('supervisor');
+    const escalations = await db.models.CaseEvent.countDocuments({ complaintId: body.id, type: 'escalated' });
+    expect(escalations).toBe(1);
+  });
+
+  it('repairs or compensates a defect, never both (409), and pays the fixed allowance once', async () => {
+    const { body } = await open();
+    expect((await act(body.id, 'compensation', { type: 'repair', defect: 'tile-crack' })).status).toBe(200);
+    const refund = await act(body.id, 'compensation', { type: 'refund', defect: 'tile-crack', amount: 300 });
+    expect(refund.status).toBe(409);
+    expect(refund.body.error.code).toBe('REPAIR_OR_COMPENSATE');
+    expect((await act(body.id, 'compensation', { type: 'refund', defect: 'door-scratch', amount: 120 })).status).toBe(200);
+    const a1 = await act(body.id, 'compensation', { type: 'allowance' });
+    const a2 = await act(body.id, 'compensation', { type: 'allowance' });
+    expect(a2.body.remedies).toEqual(a1.body.remedies);
+    expect(a1.body.remedies.find((r: { type: string }) => r.type === 'allowance')).toMatchObject({ amount: 50, currency: 'CNY' });
+    expect((await act(body.id, 'compensation', { type: 'refund', defect: 'x' })).body.error.details[0].field).toBe('amount');
+  });
+
+  it('lets only the authority matrix approve: executive for refunds, legal with the director for air quality', async () => {
+    const { body } = await open();
+    const denied = await act(body.id, 'approvals', { decision: 'refund_deposit_measured', approved: true }, 'supervisor');
+    expect(denied.status).toBe(403);
+    expect((await act(body.id, 'approvals', { decision: 'refund_deposit_measured', approved: true }, 'executive')).status).toBe(200);
+    expect((await act(body.id, 'approvals', { decision: 'environmental_dispute', approved: true }, 'legal')).status).toBe(200);
+    expect((await act(body.id, 'approvals', { decision: 'environmental_dispute', approved: true }, 'director')).status).toBe(200);
+    const events = await db.models.CaseEvent.find({ complaintId: body.id, type: 'decision_approved' }).lean();
+    expect(events.map((e) => (e.data as { decision: string }).decision).sort()).toEqual(['environmental_dispute', 'refund_deposit_measured']);
+  });
+});

@@ -1,0 +1,8 @@
+// Workers in tests log warnings only, so a failing assertion is not buried in INFO lines.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed in this process by an earlier file.
+}
