@@ -65,15 +65,35 @@ describe('complaint ladder with nobody acting', () => {
     expect(legalNotes).toBe(2);
   });
 
-  it('ends the ladder when the customer is satisfied in round 2', async () => {
+  // Round n starts 24 h (feedback) + (n-1) × 48 h after the callback; its owner follows the policy ladder.
+  it.each([
+    [1, 'assistant'],
+    [2, 'assistant'],
+    [3, 'supervisor'],
+    [4, 'director'],
+  ] as const)('ends the ladder when the customer is satisfied in round %i (owner %s)', async (round, level) => {
     const input = complaintInput();
     const handle = await openCase(env.client, db.models, taskQueue, input);
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
-    await env.sleep(24 * HOUR + 48 * HOUR + MINUTE);
-    expect((await handle.query(stateQuery)).round).toBe(2);
+    await env.sleep(24 * HOUR + (round - 1) * 48 * HOUR + MINUTE);
+    expect(await handle.query(stateQuery)).toMatchObject({ round, level, step: 'follow_up' });
     const state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: true }] });
-    expect(state).toMatchObject({ status: 'resolved', level: 'assistant', round: 2 });
+    expect(state).toMatchObject({ status: 'resolved', level, round });
+    // Nothing escalates a satisfied customer's case any more.
     await env.sleep(30 * 24 * HOUR);
-    expect((await handle.query(stateQuery)).status).toBe('resolved');
+    expect(await handle.query(stateQuery)).toMatchObject({ status: 'resolved', level, round });
+  });
+
+  it('moves to the next round at once when the customer is still unsatisfied', async () => {
+    const input = complaintInput();
+    const handle = await openCase(env.client, db.models, taskQueue, input);
+    await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
+    await env.sleep(24 * HOUR + MINUTE);
+    let state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
+    expect(state).toMatchObject({ round: 2, level: 'assistant' });
+    state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
+    expect(state).toMatchObject({ round: 3, level: 'supervisor' });
+    const urge = await db.models.Notification.countDocuments({ caseId: input.complaintId, type: 'round_started', recipientRole: 'branch' });
+    expect(urge).toBe(3);
   });
 });

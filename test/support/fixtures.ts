@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { loadPolicy, parsePolicy } from '../../config/policy';
 import type { Policy } from '../../schemas/policy.schema';
 import type { Models } from '../../db/models';
-import type { Client } from '@temporalio/client';
-import { COMPLAINT_WORKFLOW, complaintWorkflowId, type Actor, type ComplaintInput } from '../../workflows/complaint.messages';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type Actor, type ComplaintInput } from '../../workflows/complaint.messages';
 
 export const POLICY: Policy = loadPolicy();
 
@@ -57,11 +57,15 @@ export async function openCase(client: Client, models: Models, taskQueue: string
     status: 'open',
     stateSeq: 0,
   });
-  return client.workflow.start(COMPLAINT_WORKFLOW, {
+  const op = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW, {
     taskQueue,
     workflowId: complaintWorkflowId(input.complaintId),
     args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
   });
+  // Like the api: returns once intake is recorded, so the first query sees the started step.
+  await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: op });
+  return op.workflowHandle();
 }
 
 export async function history(models: Models, complaintId: string) {
