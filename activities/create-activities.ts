@@ -2,6 +2,8 @@
 import type { Role } from '../domain/roles';
 import { isDuplicateKey, type Models } from '../db/models';
 import type { ComplaintState } from '../workflows/complaint.messages';
+import type { CallbackState } from '../workflows/project.messages';
+import type { Milestones } from '../domain/schedule.rules';
 
 export interface CaseEventInput {
   complaintId: string;
@@ -19,6 +21,15 @@ export interface TaskInput {
   branch?: string;
   assigneeRole: Role;
   dueAt: string;
+}
+
+export interface ScheduleChangeInput {
+  contractNo: string;
+  seq: number;
+  event: { type: string; at: string; by: string; data: Record<string, unknown> };
+  project: { phase: string; branch: string; milestones: Milestones; policyVersion: string };
+  callbacks: CallbackState[];
+  notify: Role[];
 }
 
 export interface ActivityDeps {
@@ -41,7 +52,11 @@ export function notificationMessage(complaintId: string, type: string, level: st
 }
 
 export function createActivities({ models }: ActivityDeps) {
-  const { Complaint, CaseEvent, Notification, Task, Handoff } = models;
+  const { Complaint, CaseEvent, Notification, Task, Handoff, Project, Callback, ProjectEvent } = models;
+
+  async function notifyOnce(id: string, fields: Record<string, unknown>): Promise<boolean> {
+    return insertOnce(() => Notification.updateOne({ _id: id }, { $setOnInsert: { ...fields, readBy: [] } }, { upsert: true }));
+  }
 
   return {
     async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<{ notificationsCreated: number }> {
@@ -117,6 +132,61 @@ export function createActivities({ models }: ActivityDeps) {
         ),
       );
       return id;
+    },
+
+    /** One change of a callback schedule: its event, the project projection, the callbacks it touched, the notices. */
+    async recordScheduleChange({ contractNo, seq, event, project, callbacks, notify }: ScheduleChangeInput): Promise<{ notificationsCreated: number }> {
+      const at = new Date(event.at);
+      await insertOnce(() =>
+        ProjectEvent.updateOne(
+          { _id: `${contractNo}:${String(seq).padStart(6, '0')}` },
+          { $setOnInsert: { contractNo, seq, at, type: event.type, by: event.by, data: event.data } },
+          { upsert: true },
+        ),
+      );
+      await Project.updateOne(
+        { _id: contractNo, stateSeq: { $lt: seq } },
+        { $set: { stateSeq: seq, phase: project.phase, milestones: project.milestones, policyVersion: project.policyVersion } },
+      );
+      for (const c of callbacks) {
+        await insertOnce(() =>
+          Callback.updateOne(
+            { _id: c.id },
+            { $setOnInsert: { contractNo, branch: project.branch, kind: c.kind, dueAt: new Date(c.dueAt), status: c.status, attempts: 0, createdAt: at, version: 0 } },
+            { upsert: true },
+          ),
+        );
+        // Guarded by the callback's own version, so a late retry never undoes a newer outcome.
+        await Callback.updateOne(
+          { _id: c.id, version: { $lt: c.version } },
+          {
+            $set: {
+              dueAt: new Date(c.dueAt),
+              status: c.status,
+              outcome: c.outcome ?? null,
+              attempts: c.attempts,
+              complaintId: c.complaintId ?? null,
+              updatedAt: at,
+              version: c.version,
+            },
+          },
+        );
+      }
+      let notificationsCreated = 0;
+      for (const role of notify) {
+        const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
+        const created = await notifyOnce(`${contractNo}:${seq}:${role}`, {
+          caseId: contractNo,
+          caseType: 'project',
+          type: event.type,
+          recipientRole: role,
+          branch: project.branch,
+          message: `${subject}: ${event.type.replace(/_/g, ' ')}`,
+          createdAt: at,
+        });
+        if (created) notificationsCreated++;
+      }
+      return { notificationsCreated };
     },
 
     async createTask(task: TaskInput): Promise<boolean> {

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 
+// A blank variable counts as unset, so `PORT=` falls back to the default instead of coercing to 0.
+const port = (fallback: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).default(fallback));
+
 // Every environment variable the processes read, parsed once; a bad value stops start-up with its name.
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -18,7 +22,7 @@ const envSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, { message: 'must look like 100kb' }).default('100kb'),
   WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   WEBHOOK_SECRET: z.string().optional(),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  METRICS_PORT: port(9464),
 });
 
 export type Env = z.infer<typeof envSchema>;

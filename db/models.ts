@@ -102,7 +102,66 @@ const handoffSchema = new Schema(
   opts,
 );
 
+const projectSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    branch: { type: String, required: true, index: true },
+    // Personal data: returned through the api to staff, never logged or put in Temporal.
+    customer: { name: String, phone: String },
+    address: String,
+    designer: String,
+    siteSupervisor: String,
+    foreman: String,
+    contractSignedAt: { type: Date, required: true },
+    plannedCompletionAt: { type: Date, required: true },
+    warrantyMonths: { type: Number, required: true },
+    requestHash: { type: String, required: true },
+    workflowId: { type: String, required: true },
+    policyVersion: String,
+    createdBy: String,
+    createdAt: { type: Date, required: true },
+    // Projection of the schedule workflow, written in event order.
+    phase: { type: String, index: true },
+    milestones: { type: Schema.Types.Mixed, default: {} },
+    stateSeq: { type: Number, default: 0 },
+  },
+  opts,
+);
+
+const callbackSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    contractNo: { type: String, required: true, index: true },
+    branch: { type: String, required: true, index: true },
+    kind: { type: String, required: true },
+    dueAt: { type: Date, required: true, index: true },
+    status: { type: String, required: true, index: true },
+    outcome: String,
+    attempts: { type: Number, default: 0 },
+    complaintId: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: Date,
+    version: { type: Number, default: 0 },
+  },
+  opts,
+);
+
+const projectEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    contractNo: { type: String, required: true, index: true },
+    seq: { type: Number, required: true },
+    at: { type: Date, required: true },
+    type: { type: String, required: true },
+    by: String,
+    data: { type: Schema.Types.Mixed, default: {} },
+  },
+  opts,
+);
+
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
+export type ProjectDoc = InferSchemaType<typeof projectSchema>;
+export type CallbackDoc = InferSchemaType<typeof callbackSchema>;
 export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
@@ -114,6 +173,9 @@ export function createModels(conn: Connection) {
     Notification: conn.model('Notification', notificationSchema, 'notifications'),
     Task: conn.model('Task', taskSchema, 'tasks'),
     Handoff: conn.model('Handoff', handoffSchema, 'legal_handoffs'),
+    Project: conn.model('Project', projectSchema, 'projects'),
+    Callback: conn.model('Callback', callbackSchema, 'callbacks'),
+    ProjectEvent: conn.model('ProjectEvent', projectEventSchema, 'project_events'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -2,6 +2,7 @@
 // No IO, no Node built-ins, no npm imports: it runs inside the Temporal workflow sandbox, so every answer
 // depends only on its arguments. Intl.DateTimeFormat (with an explicit timeZone) is the only zone source.
 import type { CalendarPolicy } from '../schemas/policy.schema';
+import { durationMs, parseIsoDuration } from './duration';
 
 /** A policy date, 'YYYY-MM-DD', always meant in the calendar's time zone. */
 export type LocalDate = string;
@@ -187,4 +188,25 @@ export function calendarProblems(cal: CalendarPolicy): string[] {
       problems.push(`${d} is a make-up working day but not a weekend day`);
   }
   return problems;
+}
+
+/**
+ * Adds an ISO duration in the calendar's zone: years and months step the local date (clamped to the month's last
+ * day, same wall time), the rest is fixed time. Monthly calls then land on the customer's date, not UTC's.
+ */
+export function addDurationInZone(instant: number, iso: string, timeZone: string): number {
+  const parts = parseIsoDuration(iso);
+  if (!parts) throw new RangeError(`not an ISO-8601 duration: ${iso}`);
+  const months = parts.years * 12 + parts.months;
+  let at = instant;
+  if (months) {
+    const date = localDate(instant, timeZone);
+    const msOfDay = instant - localInstant(date, 0, timeZone);
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    const first = new Date(Date.UTC(y, m - 1 + months, 1));
+    const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    const target = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, lastDay))).toISOString().slice(0, 10);
+    at = localInstant(target, msOfDay, timeZone);
+  }
+  return at + durationMs(`P${parts.weeks}W${parts.days}DT${parts.hours}H${parts.minutes}M${parts.seconds}S`);
 }

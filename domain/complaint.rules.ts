@@ -1,7 +1,7 @@
 // Complaint rules of DOMAIN.md sections 2-3 as pure functions; every number comes from the policy passed in.
 import type { ComplaintPolicy } from '../schemas/policy.schema';
 import { durationMs } from './duration';
-import { higherLevel, type Level, type Priority, type Role, type Severity } from './roles';
+import { higherLevel, nextLevel, type Level, type Priority, type Role, type Severity } from './roles';
 
 export const COMPLAINT_KINDS = ['customer', 'repair', 'staff', 'crew'] as const;
 export type ComplaintKind = (typeof COMPLAINT_KINDS)[number];
@@ -95,7 +95,7 @@ export function warningTimes(startedAt: number, dueAt: number, fractions: readon
 
 /** Who hears about a missed step: the owner's superior, so nothing stays with the person who forgot it. */
 export function missedStepRecipients(step: Step, level: Level, routedTo: Role): Role[] {
-  const up: Role = level === 'assistant' ? 'supervisor' : level === 'supervisor' ? 'director' : level;
+  const up: Role = nextLevel(level);
   if (step === 'branch_feedback') return [routedTo, up];
   return [up];
 }

@@ -1,2 +1,3 @@
 // Every workflow type the worker registers.
 export { ComplaintCase } from './complaint.workflow';
+export { RenovationCallbackSchedule } from './project.workflow';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { loadPolicy, parsePolicy } from '../../config/policy';
 import type { Policy } from '../../schemas/policy.schema';
 import type { Models } from '../../db/models';
+import { PROJECT_WORKFLOW, projectWorkflowId, registrationUpdate, type ProjectInput } from '../../workflows/project.messages';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type Actor, type ComplaintInput } from '../../workflows/complaint.messages';
 
@@ -70,4 +71,53 @@ export async function openCase(client: Client, models: Models, taskQueue: string
 
 export async function history(models: Models, complaintId: string) {
   return models.CaseEvent.find({ complaintId }).sort({ seq: 1 }).lean();
+}
+
+/** A calendar in the test clock's future, so calendar shifts can be asserted exactly. */
+export const SCHEDULE_POLICY: Policy = policyWith((p) => {
+  p.version = 'schedule-test';
+  p.calendar.publicHolidays = [
+    { date: '2026-12-14', name: 'Founders Day' },
+    { date: '2027-01-01', name: 'New Year' },
+    { date: '2027-01-02', name: 'New Year' },
+    { date: '2027-01-03', name: 'New Year' },
+  ];
+  p.calendar.makeUpWorkingDays = ['2026-12-20'];
+});
+
+export function projectInput(patch: Partial<ProjectInput> = {}): ProjectInput {
+  return {
+    contractNo: `HZ-${randomUUID().slice(0, 8)}`,
+    branch: 'north',
+    contractSignedAt: '2026-12-07T01:00:00.000Z',
+    plannedCompletionAt: '2027-01-20T01:00:00.000Z',
+    warrantyMonths: 2,
+    policy: SCHEDULE_POLICY,
+    indexedAttributes: [],
+    ...patch,
+  };
+}
+
+/** What the api's registration does: the project document, then the schedule workflow, answered once registered. */
+export async function openProject(client: Client, models: Models, taskQueue: string, input: ProjectInput) {
+  await models.Project.create({
+    _id: input.contractNo,
+    branch: input.branch,
+    customer: { name: 'Test Customer', phone: '13800000000' },
+    contractSignedAt: new Date(input.contractSignedAt),
+    plannedCompletionAt: new Date(input.plannedCompletionAt),
+    warrantyMonths: input.warrantyMonths,
+    requestHash: 'test',
+    workflowId: projectWorkflowId(input.contractNo),
+    createdAt: new Date(),
+    stateSeq: 0,
+  });
+  const op = new WithStartWorkflowOperation(PROJECT_WORKFLOW, {
+    taskQueue,
+    workflowId: projectWorkflowId(input.contractNo),
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  await client.workflow.executeUpdateWithStart(registrationUpdate, { startWorkflowOperation: op });
+  return op.workflowHandle();
 }

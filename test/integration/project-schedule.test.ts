@@ -1,0 +1,199 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { milestoneUpdate, outcomeUpdate, projectStateQuery, repairDoneSignal } from '../../workflows/project.messages';
+import { HISTORY_BOUND } from '../../workflows/project.workflow';
+import { actors, HOUR, openProject, policyWith, projectInput, SCHEDULE_POLICY } from '../support/fixtures';
+import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `schedule-${randomUUID()}`;
+const DAY = 24 * HOUR;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
+  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.close();
+});
+
+async function sleepUntil(iso: string): Promise<void> {
+  const ms = Date.parse(iso) - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+async function callbacks(contractNo: string) {
+  const docs = await db.models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
+  return docs.map((d) => ({ id: d._id.slice(contractNo.length + 1), dueAt: d.dueAt.toISOString(), status: d.status }));
+}
+
+async function code(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return ((err as WorkflowUpdateFailedError).cause as { type?: string }).type;
+  }
+}
+
+const milestone = (h: WorkflowHandle, type: string, at: string, extra: Record<string, string> = {}) =>
+  h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: type as never, at, ...extra }] });
+const outcome = (h: WorkflowHandle, callbackId: string, result: string, extra: Record<string, string> = {}) =>
+  h.executeUpdate(outcomeUpdate, { args: [{ actor: actors.assistant, callbackId, result: result as never, ...extra }] });
+
+describe('renovation callback schedule', () => {
+  it('creates every callback on its exact working-day due date, from signing to the end of the warranty', async () => {
+    const input = projectInput();
+    const c = input.contractNo;
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    const firstRun = (await h.describe()).runId;
+
+    await sleepUntil('2026-12-10T01:00:00Z');
+    await milestone(h, 'work_started', '2026-12-10T01:00:00Z');
+    await sleepUntil('2027-01-22T01:00:00Z');
+    await milestone(h, 'completed', '2027-01-22T01:00:00Z');
+    await sleepUntil('2027-02-06T03:00:00Z');
+    await milestone(h, 'pennant_received', '2027-02-06T03:00:00Z');
+    await sleepUntil('2027-03-22T02:00:00Z');
+
+    expect(await callbacks(c)).toEqual([
+      // Sat 12-12 → Sun → Mon 12-14 is a public holiday → Tue 12-15.
+      { id: 'after_signing.1', dueAt: '2026-12-15T01:00:00.000Z', status: 'overdue' },
+      { id: 'holiday_greeting.2026-12-14', dueAt: '2026-12-14T02:00:00.000Z', status: 'overdue' },
+      // Sun 12-20 is a make-up working day, so the call stays on it.
+      { id: 'construction.1', dueAt: '2026-12-20T01:00:00.000Z', status: 'overdue' },
+      { id: 'holiday_greeting.2027-01-01', dueAt: '2027-01-01T02:00:00.000Z', status: 'overdue' },
+      { id: 'construction.2', dueAt: '2027-01-04T01:00:00.000Z', status: 'overdue' },
+      { id: 'construction.3', dueAt: '2027-01-19T01:00:00.000Z', status: 'overdue' },
+      // From the recorded completion (01-22), not the planned one (01-20).
+      { id: 'completion.1', dueAt: '2027-01-27T01:00:00.000Z', status: 'overdue' },
+      // Pennant recorded on Saturday: thanked on Monday.
+      { id: 'pennant_thanks.1', dueAt: '2027-02-08T03:00:00.000Z', status: 'overdue' },
+      { id: 'warranty.1', dueAt: '2027-02-22T01:00:00.000Z', status: 'overdue' },
+      { id: 'warranty.2', dueAt: '2027-03-22T01:00:00.000Z', status: 'due' },
+    ].sort((a, b) => a.dueAt.localeCompare(b.dueAt)));
+
+    // Each unrecorded call: one reminder to the branch's assistants, then one escalation to the supervisor.
+    const notes = await db.models.Notification.find({ caseId: c }).lean();
+    const count = (type: string, role: string) => notes.filter((n) => n.type === type && n.recipientRole === role).length;
+    expect(count('callback_reminder', 'assistant')).toBe(9);
+    expect(count('callback_overdue', 'supervisor')).toBe(9);
+    expect(notes.every((n) => n.branch === 'north')).toBe(true);
+
+    const state = await h.query(projectStateQuery);
+    expect(state.phase).toBe('closed');
+    expect((await h.describe()).runId).not.toBe(firstRun);
+    for (const cb of state.open) await outcome(h, cb.id, 'satisfied');
+    const final = await h.result();
+    expect(final).toMatchObject({ phase: 'closed', open: [] });
+    expect((await db.models.Project.findById(c).lean())!.phase).toBe('closed');
+  });
+
+  it('takes late, repeated and impossible milestones: repeats are harmless, impossible ones refused with a code', async () => {
+    const input = projectInput({ contractSignedAt: new Date((await env.currentTimeMs()) - 40 * DAY).toISOString() });
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    // Signed 40 days ago: the after-signing call is already past due and exists at once.
+    expect((await callbacks(input.contractNo)).map((x) => x.id)).toEqual(['after_signing.1']);
+    expect(await code(milestone(h, 'completed', new Date((await env.currentTimeMs()) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
+    const startedAt = new Date((await env.currentTimeMs()) - 30 * DAY).toISOString();
+    const s1 = await milestone(h, 'work_started', startedAt);
+    const s2 = await milestone(h, 'work_started', startedAt);
+    expect(s2.seq).toBe(s1.seq);
+    expect(await code(milestone(h, 'work_started', new Date(Date.parse(startedAt) + DAY).toISOString()))).toBe('MILESTONE_CONFLICT');
+    // Work started 30 days ago: the 10-day and 25-day calls are past due and created at once.
+    const ids = (await callbacks(input.contractNo)).map((x) => x.id);
+    expect(ids).toEqual(expect.arrayContaining(['construction.1', 'construction.2']));
+    expect(ids).not.toContain('construction.3');
+    expect(await code(milestone(h, 'completed', new Date(Date.parse(startedAt) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
+
+    const cancelledAt = new Date(await env.currentTimeMs()).toISOString();
+    await milestone(h, 'cancelled', cancelledAt);
+    const after = await callbacks(input.contractNo);
+    expect(after.length).toBeGreaterThan(2);
+    expect(after.every((x) => x.status === 'cancelled')).toBe(true);
+    // Cancellation ends the schedule at once (the api answers later milestones with PROJECT_CANCELLED).
+    expect(await h.result()).toMatchObject({ phase: 'cancelled', open: [] });
+    expect((await db.models.Project.findById(input.contractNo).lean())!.phase).toBe('cancelled');
+  });
+
+  it('retries a call nobody answered after the policy interval and escalates it as unreachable after the last try', async () => {
+    const input = projectInput({ contractSignedAt: new Date((await env.currentTimeMs()) - 6 * DAY).toISOString() });
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    const id = `${input.contractNo}.after_signing.1`;
+    const first = await outcome(h, id, 'not_reached');
+    expect(first.callback).toMatchObject({ status: 'due', attempts: 1 });
+    const retryAt = Date.parse(first.callback.dueAt);
+    expect(retryAt - (await env.currentTimeMs())).toBeGreaterThan(DAY - HOUR);
+    expect(await code(outcome(h, id, 'not_reached'))).toBe('CALLBACK_NOT_DUE');
+    await env.sleep(DAY);
+    expect((await outcome(h, id, 'not_reached')).callback).toMatchObject({ status: 'due', attempts: 2 });
+    await env.sleep(DAY);
+    const third = await outcome(h, id, 'not_reached');
+    expect(third.callback).toMatchObject({ status: 'escalated', attempts: 3 });
+    const unreachable = await db.models.Notification.find({ caseId: input.contractNo, type: 'callback_not_reached' }).lean();
+    expect(unreachable.map((n) => n.recipientRole)).toEqual(['supervisor']);
+    const done = await outcome(h, id, 'satisfied');
+    expect(done.callback).toMatchObject({ status: 'done', outcome: 'satisfied' });
+    expect((await outcome(h, id, 'satisfied')).repeat).toBe(true);
+    expect(await code(outcome(h, id, 'problem'))).toBe('OUTCOME_ALREADY_RECORDED');
+    expect(await code(outcome(h, `${input.contractNo}.warranty.9`, 'satisfied'))).toBe('CALLBACK_NOT_FOUND');
+  });
+
+  it('books the post-repair callback 3 days after a warranty repair', async () => {
+    const now = await env.currentTimeMs();
+    const input = projectInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
+    await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
+    await h.signal(repairDoneSignal, { complaintId: 'C-00000000000000aa', completedAt: new Date(now + DAY).toISOString() });
+    await env.sleep(5 * DAY);
+    const repair = (await callbacks(input.contractNo)).find((x) => x.id.startsWith('post_repair.'));
+    expect(repair?.id).toBe('post_repair.C-00000000000000aa');
+    // Shifted only if it lands on a weekend: never earlier than 3 days after the repair.
+    expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeGreaterThanOrEqual(3 * DAY);
+    expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeLessThan(6 * DAY);
+  });
+
+  it('keeps a 5-year warranty with a bounded history and the policy version it started with', async () => {
+    const now = await env.currentTimeMs();
+    const input = projectInput({
+      contractSignedAt: new Date(now - 200 * DAY).toISOString(),
+      plannedCompletionAt: new Date(now - 100 * DAY).toISOString(),
+      warrantyMonths: 60,
+      policy: policyWith((p) => {
+        p.version = 'v-old';
+        p.calendar = SCHEDULE_POLICY.calendar;
+      }),
+    });
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    await milestone(h, 'work_started', new Date(now - 190 * DAY).toISOString());
+    await milestone(h, 'completed', new Date(now - 100 * DAY).toISOString());
+    const runs = new Set<string>();
+    for (let year = 0; year < 5; year++) {
+      await env.sleep(365 * DAY);
+      const d = await h.describe();
+      runs.add(d.runId);
+      expect(d.historyLength).toBeLessThan(HISTORY_BOUND + 200);
+      const s = await h.query(projectStateQuery);
+      expect(s.policyVersion).toBe('v-old');
+      for (const cb of s.open) await outcome(h, cb.id, 'satisfied');
+    }
+    const warranty = (await callbacks(input.contractNo)).filter((x) => x.id.startsWith('warranty.'));
+    expect(warranty).toHaveLength(60);
+    expect(runs.size).toBeGreaterThan(1);
+    await env.sleep(30 * DAY);
+    const final = await h.result();
+    expect(final).toMatchObject({ phase: 'closed', policyVersion: 'v-old' });
+  }, 120_000);
+});
