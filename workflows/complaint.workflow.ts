@@ -39,6 +39,7 @@ import {
   type ComplaintState,
 } from './complaint.messages';
 import { searchAttributeUpdates } from './search-attributes';
+import { projectWorkflowId, repairDoneSignal } from './project.messages';
 import type { UpdateDefinition } from '@temporalio/common';
 
 const { recordCaseEvent, writeLegalHandoff, createTask } = wf.proxyActivities<ReturnType<typeof createActivities>>({
@@ -160,6 +161,32 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     await record('escalated', by, { from, to: 'legal', reason, round: state.round }, ['legal', 'director']);
     await writeLegalHandoff({ complaintId: state.complaintId, seq: state.seq });
     await record('legal_handoff', SYSTEM, { packet: state.complaintId }, ['legal']);
+  }
+
+  /** The contract's schedule books the post-repair call on a working day; without a registered contract, a plain task. */
+  async function schedulePostRepairCallback(repairCompletedAt: string): Promise<void> {
+    if (wf.patched('post-repair-via-schedule') && state.contractNo) {
+      try {
+        await wf
+          .getExternalWorkflowHandle(projectWorkflowId(state.contractNo))
+          .signal(repairDoneSignal, { complaintId: state.complaintId, completedAt: repairCompletedAt });
+        await record('callback_scheduled', SYSTEM, { kind: 'post_repair', via: 'schedule', contractNo: state.contractNo });
+        return;
+      } catch {
+        // No running schedule for this contract (never registered, or already closed): fall back to a task.
+      }
+    }
+    const dueAt = iso(Date.parse(repairCompletedAt) + durationMs(policy.postRepairCallback));
+    await createTask({
+      id: `${state.complaintId}:post_repair`,
+      type: 'post_repair_callback',
+      complaintId: state.complaintId,
+      contractNo: state.contractNo,
+      branch: state.branch,
+      assigneeRole: 'assistant',
+      dueAt,
+    });
+    await record('callback_scheduled', SYSTEM, { kind: 'post_repair', dueAt }, ['assistant']);
   }
 
   function stepAfterCallback(): Step {
@@ -346,19 +373,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       state.feedbackReceived = true;
       state.overdue = false;
       await record('feedback', by(actor), { cause, action, responsible, from: state.routedTo, repairCompletedAt });
-      if (repairCompletedAt) {
-        const dueAt = iso(Date.parse(repairCompletedAt) + durationMs(policy.postRepairCallback));
-        await createTask({
-          id: `${state.complaintId}:post_repair`,
-          type: 'post_repair_callback',
-          complaintId: state.complaintId,
-          contractNo: state.contractNo,
-          branch: state.branch,
-          assigneeRole: 'assistant',
-          dueAt,
-        });
-        await record('callback_scheduled', SYSTEM, { kind: 'post_repair', dueAt }, ['assistant']);
-      }
+      if (repairCompletedAt) await schedulePostRepairCallback(repairCompletedAt);
       if (state.kind === 'crew' && state.routedTo === 'engineering') {
         state.routedTo = 'branch';
         startStep('branch_feedback');

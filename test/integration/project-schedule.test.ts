@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { milestoneUpdate, outcomeUpdate, projectStateQuery, repairDoneSignal } from '../../workflows/project.messages';
 import { HISTORY_BOUND } from '../../workflows/project.workflow';
-import { actors, HOUR, openProject, policyWith, projectInput, SCHEDULE_POLICY } from '../support/fixtures';
+import { actors, complaintInput, HOUR, openCase, openProject, policyWith, projectInput, SCHEDULE_POLICY } from '../support/fixtures';
+import { acknowledgeUpdate, feedbackUpdate } from '../../workflows/complaint.messages';
 import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
 
 let env: TestWorkflowEnvironment;
@@ -163,6 +164,25 @@ describe('renovation callback schedule', () => {
     // Shifted only if it lands on a weekend: never earlier than 3 days after the repair.
     expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeGreaterThanOrEqual(3 * DAY);
     expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeLessThan(6 * DAY);
+  });
+
+  it('takes the post-repair call from a warranty repair complaint on the same contract', async () => {
+    const now = await env.currentTimeMs();
+    const input = projectInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
+    await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
+    const repair = complaintInput({ kind: 'repair', contractNo: input.contractNo, branch: input.branch });
+    const ch = await openCase(env.client, db.models, taskQueue, repair);
+    await ch.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
+    await ch.executeUpdate(feedbackUpdate, {
+      args: [{ actor: actors.branch, cause: 'seal', action: 'resealed', responsible: 'crew 2', repairCompletedAt: new Date(now).toISOString() }],
+    });
+    await env.sleep(6 * DAY);
+    const cb = (await callbacks(input.contractNo)).find((x) => x.id === `post_repair.${repair.complaintId}`);
+    expect(cb).toBeDefined();
+    expect(Date.parse(cb!.dueAt) - now).toBeGreaterThanOrEqual(3 * DAY);
+    expect(await db.models.Task.countDocuments({ complaintId: repair.complaintId, type: 'post_repair_callback' })).toBe(0);
   });
 
   it('keeps a 5-year warranty with a bounded history and the policy version it started with', async () => {
