@@ -1,4 +1,6 @@
 // Activities over injected models: every write is an upsert keyed on the case id and event sequence, so retries are harmless.
+import { Context } from '@temporalio/activity';
+import { createHmac } from 'node:crypto';
 import type { Role } from '../domain/roles';
 import { isDuplicateKey, type Models } from '../db/models';
 import type { ComplaintState } from '../workflows/complaint.messages';
@@ -32,8 +34,21 @@ export interface ScheduleChangeInput {
   notify: Role[];
 }
 
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  /** Per-request timeout; a slow receiver counts as a failed attempt and Temporal retries it. */
+  timeoutMs?: number;
+}
+
 export interface ActivityDeps {
   models: Models;
+  webhook?: WebhookConfig;
+}
+
+/** Header value a receiver recomputes to trust a notification: HMAC-SHA256 over the exact body bytes. */
+export function webhookSignature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
 async function insertOnce(run: () => Promise<{ upsertedCount: number }>): Promise<boolean> {
@@ -51,7 +66,7 @@ export function notificationMessage(complaintId: string, type: string, level: st
   return `Complaint ${complaintId}: ${type.replace(/_/g, ' ')}${detail}, level ${level}`;
 }
 
-export function createActivities({ models }: ActivityDeps) {
+export function createActivities({ models, webhook }: ActivityDeps) {
   const { Complaint, CaseEvent, Notification, Task, Handoff, Project, Callback, ProjectEvent } = models;
 
   async function notifyOnce(id: string, fields: Record<string, unknown>): Promise<boolean> {
@@ -59,7 +74,7 @@ export function createActivities({ models }: ActivityDeps) {
   }
 
   return {
-    async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<{ notificationsCreated: number }> {
+    async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
       const at = new Date(event.at);
       await insertOnce(() =>
         CaseEvent.updateOne(
@@ -117,7 +132,7 @@ export function createActivities({ models }: ActivityDeps) {
         );
         if (created) notificationsCreated++;
       }
-      return { notificationsCreated };
+      return { notificationsCreated, notificationIds: notify.map((role) => `${complaintId}:${seq}:${role}`) };
     },
 
     async writeLegalHandoff({ complaintId, seq }: { complaintId: string; seq: number }): Promise<string> {
@@ -135,7 +150,7 @@ export function createActivities({ models }: ActivityDeps) {
     },
 
     /** One change of a callback schedule: its event, the project projection, the callbacks it touched, the notices. */
-    async recordScheduleChange({ contractNo, seq, event, project, callbacks, notify }: ScheduleChangeInput): Promise<{ notificationsCreated: number }> {
+    async recordScheduleChange({ contractNo, seq, event, project, callbacks, notify }: ScheduleChangeInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
       const at = new Date(event.at);
       await insertOnce(() =>
         ProjectEvent.updateOne(
@@ -186,7 +201,39 @@ export function createActivities({ models }: ActivityDeps) {
         });
         if (created) notificationsCreated++;
       }
-      return { notificationsCreated };
+      return { notificationsCreated, notificationIds: notify.map((role) => `${contractNo}:${seq}:${role}`) };
+    },
+
+    /**
+     * Posts one stored notification to the webhook, signed, at most once: a recorded delivery is never posted again,
+     * and the id travels in the body and a header so a receiver can drop a repeat after a crash mid-post.
+     */
+    async deliverNotification(id: string): Promise<'delivered' | 'already' | 'disabled' | 'missing'> {
+      if (!webhook) return 'disabled';
+      const n = await Notification.findById(id).lean();
+      if (!n) return 'missing';
+      if (n.deliveredAt) return 'already';
+      const body = JSON.stringify({
+        id: n._id,
+        caseId: n.caseId,
+        caseType: n.caseType,
+        type: n.type,
+        recipientRole: n.recipientRole,
+        branch: n.branch ?? null,
+        level: n.level ?? null,
+        message: n.message,
+        createdAt: n.createdAt.toISOString(),
+      });
+      const res = await fetch(webhook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-notification-id': n._id, 'x-signature-sha256': webhookSignature(webhook.secret, body) },
+        body,
+        signal: AbortSignal.timeout(webhook.timeoutMs ?? 10_000),
+      });
+      if (!res.ok) throw new Error(`webhook answered ${res.status} for notification ${id}`);
+      await Notification.updateOne({ _id: id, deliveredAt: null }, { $set: { deliveredAt: new Date() } });
+      Context.current().metricMeter.createCounter('notifications_sent', 'notifications', 'Notifications delivered to the webhook').add(1, { type: n.type });
+      return 'delivered';
     },
 
     async createTask(task: TaskInput): Promise<boolean> {

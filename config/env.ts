@@ -22,7 +22,13 @@ const envSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, { message: 'must look like 100kb' }).default('100kb'),
   WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   WEBHOOK_SECRET: z.string().optional(),
+  API_METRICS_PORT: port(9465),
   METRICS_PORT: port(9464),
+});
+
+const checkedEnv = envSchema.superRefine((e, ctx) => {
+  if (e.WEBHOOK_URL && (!e.WEBHOOK_SECRET || e.WEBHOOK_SECRET.length < 16))
+    ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'must be at least 16 characters when WEBHOOK_URL is set (it signs every post)' });
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -32,7 +38,7 @@ export class ConfigError extends Error {
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = envSchema.safeParse(source);
+  const result = checkedEnv.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);

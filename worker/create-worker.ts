@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import path from 'node:path';
-import { createActivities } from '../activities/create-activities';
+import { createActivities, type WebhookConfig } from '../activities/create-activities';
 import type { Models } from '../db/models';
 
 export interface WorkerDeps {
@@ -8,6 +8,7 @@ export interface WorkerDeps {
   namespace: string;
   taskQueue: string;
   models: Models;
+  webhook?: WebhookConfig;
   /** A prebuilt bundle (tests build it once); otherwise the workflows folder is bundled at start. */
   workflowBundlePath?: string;
   overrides?: Partial<WorkerOptions>;
@@ -18,13 +19,13 @@ export function workflowsPath(): string {
 }
 
 /** The one worker of the project: every workflow type and the activity factory wired over the given models. */
-export async function createWorker({ connection, namespace, taskQueue, models, workflowBundlePath, overrides }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, models, webhook, workflowBundlePath, overrides }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: workflowsPath() }),
-    activities: createActivities({ models }),
+    activities: createActivities({ models, webhook }),
     ...overrides,
   });
 }

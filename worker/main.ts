@@ -1,5 +1,5 @@
 // Worker process: connects to Temporal and MongoDB from config and runs until SIGINT/SIGTERM.
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { env } from '../config/env';
 import { connectDatabase, createModels } from '../db/models';
 import { logger } from '../config/logger';
@@ -7,6 +7,11 @@ import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const config = env();
+  // SDK runtime metrics plus the workflows' own counters (cases opened, escalations, notifications sent), for Prometheus.
+  Runtime.install({
+    logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.HOST}:${config.METRICS_PORT}`, countersTotalSuffix: true } } },
+  });
   const db = await connectDatabase(config.MONGODB_URI);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createWorker({
@@ -14,8 +19,12 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     models: createModels(db),
+    webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '' } : undefined,
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS }, 'worker started');
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: `http://${config.HOST}:${config.METRICS_PORT}/metrics`, webhook: Boolean(config.WEBHOOK_URL) },
+    'worker started',
+  );
   // Worker.run resolves after the SDK's own SIGINT/SIGTERM handling has drained in-flight tasks.
   await worker.run();
   await connection.close();

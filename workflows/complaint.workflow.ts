@@ -39,6 +39,7 @@ import {
   type ComplaintState,
 } from './complaint.messages';
 import { searchAttributeUpdates } from './search-attributes';
+import { notificationDeliveries } from './notification-delivery';
 import { projectWorkflowId, repairDoneSignal } from './project.messages';
 import type { UpdateDefinition } from '@temporalio/common';
 
@@ -93,6 +94,8 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   const state: ComplaintState = carried ?? initialState(input);
   const indexed = input.indexedAttributes ?? [];
   let rev = 0;
+  const deliveries = notificationDeliveries();
+  const escalations = wf.metricMeter.createCounter('case_escalations', 'escalations', 'Complaint escalations by level reached');
 
   const nowMs = () => Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -127,13 +130,15 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     state.seq++;
     const seq = state.seq;
     index();
-    await recordCaseEvent({
+    const { notificationIds } = await recordCaseEvent({
       complaintId: state.complaintId,
       seq,
       event: { type, at: iso(nowMs()), level: state.level, by, data },
       snapshot: { ...state, deadline: state.deadline ? { ...state.deadline } : undefined },
       notify: [...new Set(notify)],
     });
+    deliveries.send(notificationIds);
+    if (type === 'escalated') escalations.add(1, { level: state.level });
   }
 
   /** Starts a timed step; a step that follows a missed deadline starts at that deadline, so timers never drift. */
@@ -569,6 +574,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   // ---- intake: runs once per case, first in the lock so an update sent with the start waits for it ----
   if (!carried) {
     void exclusive(async () => {
+      wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: `complaint:${state.kind}` });
       index();
       const notify: Role[] = [state.level];
       if (isExternalSource(state.source)) notify.push('legal', 'executive');
@@ -587,6 +593,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   while (!finished()) {
     if (wf.workflowInfo().continueAsNewSuggested) {
       await wf.condition(wf.allHandlersFinished);
+      await deliveries.drain();
       await wf.continueAsNew<typeof ComplaintCase>(input, state);
     }
     const timer = nextTimer();
@@ -604,5 +611,6 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     else await wf.condition(() => rev !== seen, Math.max(1, wakeAt - nowMs()));
   }
   await wf.condition(wf.allHandlersFinished);
+  await deliveries.drain();
   return state;
 }

@@ -18,6 +18,7 @@ import {
   type ProjectInput,
   type ProjectState,
 } from './project.messages';
+import { notificationDeliveries } from './notification-delivery';
 import { searchAttributeUpdates } from './search-attributes';
 
 const { recordScheduleChange } = wf.proxyActivities<ReturnType<typeof createActivities>>({
@@ -60,6 +61,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
   const state: ProjectState = carried ?? initialState(input);
   const m: Milestones = state.milestones;
   let rev = 0;
+  const deliveries = notificationDeliveries();
   let registered = carried !== undefined;
   const nowMs = () => Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -89,7 +91,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     state.seq++;
     for (const c of changed) c.version++;
     index();
-    await recordScheduleChange({
+    const { notificationIds } = await recordScheduleChange({
       contractNo: state.contractNo,
       seq: state.seq,
       event: { type, at: iso(nowMs()), by, data },
@@ -97,6 +99,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
       callbacks: changed.map((c) => ({ ...c })),
       notify,
     });
+    deliveries.send(notificationIds);
   }
 
   let chain: Promise<unknown> = Promise.resolve();
@@ -290,6 +293,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
 
   if (!carried) {
     void exclusive(async () => {
+      wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: 'project' });
       await record('registered', SYSTEM, { contractSignedAt: input.contractSignedAt, plannedCompletionAt: input.plannedCompletionAt, warrantyMonths: input.warrantyMonths });
       await createDue(nowMs());
       await updatePhase();
@@ -326,6 +330,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
   }
 
   await wf.condition(wf.allHandlersFinished);
+  await deliveries.drain();
   if (finished()) return state;
   await wf.continueAsNew<typeof RenovationCallbackSchedule>(input, state);
   return state;

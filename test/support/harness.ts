@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { connectDatabase, createModels, type Models } from '../../db/models';
 import { createWorker } from '../../worker/create-worker';
+import type { WebhookConfig } from '../../activities/create-activities';
 import type { Connection } from 'mongoose';
 import { TOOLS } from './tools';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
@@ -48,12 +49,14 @@ export function testWorker(
   models: Models,
   taskQueue = `tq-${randomUUID()}`,
   overrides?: Partial<WorkerOptions>,
+  webhook?: WebhookConfig,
 ): Promise<Worker> {
   return createWorker({
     connection,
     namespace: 'default',
     taskQueue,
     models,
+    webhook,
     workflowBundlePath: inject('workflowBundlePath'),
     overrides,
   });
