@@ -6,6 +6,8 @@ import { isDuplicateKey, type Models } from '../db/models';
 import type { ComplaintState } from '../workflows/complaint.messages';
 import type { CallbackState } from '../workflows/project.messages';
 import type { Milestones } from '../domain/schedule.rules';
+import type { Policy } from '../schemas/policy.schema';
+import { computeKpis } from './kpi-report';
 
 export interface CaseEventInput {
   complaintId: string;
@@ -44,6 +46,8 @@ export interface WebhookConfig {
 export interface ActivityDeps {
   models: Models;
   webhook?: WebhookConfig;
+  /** The policy whose KPI targets summaries are measured against (the worker's current one). */
+  policy?: Policy;
 }
 
 /** Header value a receiver recomputes to trust a notification: HMAC-SHA256 over the exact body bytes. */
@@ -66,7 +70,7 @@ export function notificationMessage(complaintId: string, type: string, level: st
   return `Complaint ${complaintId}: ${type.replace(/_/g, ' ')}${detail}, level ${level}`;
 }
 
-export function createActivities({ models, webhook }: ActivityDeps) {
+export function createActivities({ models, webhook, policy }: ActivityDeps) {
   const { Complaint, CaseEvent, Notification, Task, Handoff, Project, Callback, ProjectEvent } = models;
 
   async function notifyOnce(id: string, fields: Record<string, unknown>): Promise<boolean> {
@@ -106,6 +110,11 @@ export function createActivities({ models, webhook }: ActivityDeps) {
             remedies: snapshot.remedies,
             approvals: snapshot.approvals,
             policyVersion: snapshot.policyVersion,
+            firstCallbackOnTime: snapshot.firstCallbackOnTime ?? null,
+            followUps: snapshot.followUps ?? 0,
+            resolvedAt: snapshot.resolvedAt ? new Date(snapshot.resolvedAt) : null,
+            handlingMs: snapshot.handlingMs ?? null,
+            surveySatisfied: snapshot.surveySatisfied ?? null,
           },
         },
       );
@@ -181,6 +190,7 @@ export function createActivities({ models, webhook }: ActivityDeps) {
               outcome: c.outcome ?? null,
               attempts: c.attempts,
               complaintId: c.complaintId ?? null,
+              onTime: c.onTime ?? null,
               updatedAt: at,
               version: c.version,
             },
@@ -234,6 +244,23 @@ export function createActivities({ models, webhook }: ActivityDeps) {
       await Notification.updateOne({ _id: id, deliveredAt: null }, { $set: { deliveredAt: new Date() } });
       Context.current().metricMeter.createCounter('notifications_sent', 'notifications', 'Notifications delivered to the webhook').add(1, { type: n.type });
       return 'delivered';
+    },
+
+    /** One summary per period and window: a second run for the same window finds it stored and writes nothing. */
+    async storeKpiSummary({ period, label, from, to }: { period: string; label: string; from: string; to: string }) {
+      const id = `${period}:${label}`;
+      const { Summary } = models;
+      if (await Summary.exists({ _id: id })) return { id, created: false };
+      if (!policy) throw new Error('the worker has no policy to measure KPI targets against');
+      const kpis = await computeKpis(models, policy, { from: new Date(from), to: new Date(to) });
+      const created = await insertOnce(() =>
+        Summary.updateOne(
+          { _id: id },
+          { $setOnInsert: { period, label, from: new Date(from), to: new Date(to), createdAt: new Date(), policyVersion: policy.version, kpis } },
+          { upsert: true },
+        ),
+      );
+      return { id, created };
     },
 
     async createTask(task: TaskInput): Promise<boolean> {

@@ -38,6 +38,11 @@ const complaintSchema = new Schema(
     deadline: { step: String, startedAt: Date, dueAt: Date, warningsSent: Number, remainingMs: Number },
     nextDeadlineAt: Date,
     closedAt: Date,
+    firstCallbackOnTime: Boolean,
+    followUps: Number,
+    resolvedAt: Date,
+    handlingMs: Number,
+    surveySatisfied: Boolean,
     remedies: { type: [Schema.Types.Mixed], default: [] },
     approvals: { type: [Schema.Types.Mixed], default: [] },
     stateSeq: { type: Number, default: 0 },
@@ -139,6 +144,7 @@ const callbackSchema = new Schema(
     outcome: String,
     attempts: { type: Number, default: 0 },
     complaintId: String,
+    onTime: Boolean,
     createdAt: { type: Date, required: true },
     updatedAt: Date,
     version: { type: Number, default: 0 },
@@ -155,6 +161,20 @@ const projectEventSchema = new Schema(
     type: { type: String, required: true },
     by: String,
     data: { type: Schema.Types.Mixed, default: {} },
+  },
+  opts,
+);
+
+const summarySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    period: { type: String, required: true, index: true },
+    label: { type: String, required: true },
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+    policyVersion: String,
+    kpis: { type: [Schema.Types.Mixed], required: true },
   },
   opts,
 );
@@ -176,6 +196,7 @@ export function createModels(conn: Connection) {
     Project: conn.model('Project', projectSchema, 'projects'),
     Callback: conn.model('Callback', callbackSchema, 'callbacks'),
     ProjectEvent: conn.model('ProjectEvent', projectEventSchema, 'project_events'),
+    Summary: conn.model('Summary', summarySchema, 'report_summaries'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -1,6 +1,9 @@
 // Worker process: connects to Temporal and MongoDB from config and runs until SIGINT/SIGTERM.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { env } from '../config/env';
+import { loadPolicy } from '../config/policy';
+import { ensureSummarySchedules } from './schedules';
 import { connectDatabase, createModels } from '../db/models';
 import { logger } from '../config/logger';
 import { createWorker } from './create-worker';
@@ -12,14 +15,20 @@ async function main(): Promise<void> {
     logger: new DefaultLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'INFO'),
     telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.HOST}:${config.METRICS_PORT}`, countersTotalSuffix: true } } },
   });
+  const policy = loadPolicy(config.POLICY_FILE);
   const db = await connectDatabase(config.MONGODB_URI);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const schedules = await ensureSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy.calendar.timeZone);
+  if (schedules.length) logger.info({ schedules }, 'KPI summary schedules created');
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     models: createModels(db),
     webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '' } : undefined,
+    policy,
   });
   logger.info(
     { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: `http://${config.HOST}:${config.METRICS_PORT}/metrics`, webhook: Boolean(config.WEBHOOK_URL) },
@@ -28,6 +37,7 @@ async function main(): Promise<void> {
   // Worker.run resolves after the SDK's own SIGINT/SIGTERM handling has drained in-flight tasks.
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await db.close();
   logger.info('worker stopped');
 }

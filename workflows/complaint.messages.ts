@@ -79,6 +79,12 @@ export interface ComplaintState {
   routedTo: Role;
   secondHandling: boolean;
   acknowledged: boolean;
+  /** KPI facts: first callback within its deadline, follow-ups made, when and how fast the customer was satisfied. */
+  firstCallbackOnTime?: boolean;
+  followUps: number;
+  resolvedAt?: string;
+  handlingMs?: number;
+  surveySatisfied?: boolean;
   feedbackReceived: boolean;
   deadline?: DeadlineView;
   overdue: boolean;

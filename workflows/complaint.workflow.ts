@@ -76,6 +76,7 @@ function initialState(input: ComplaintInput): ComplaintState {
     routedTo: routeFor(input.kind),
     secondHandling: false,
     acknowledged: false,
+    followUps: 0,
     feedbackReceived: false,
     overdue: false,
     closedByLegal: false,
@@ -339,6 +340,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       state.acknowledged = true;
       state.overdue = false;
       const onTime = state.step === 'first_callback';
+      state.firstCallbackOnTime = onTime;
       if (onTime) startStep(stepAfterCallback());
       await record('acknowledged', by(actor), { notes, onTime });
       return state;
@@ -405,9 +407,12 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       },
     async ({ actor, customerSatisfied, notes }) => {
       state.overdue = false;
+      state.followUps = (state.followUps ?? 0) + 1;
       if (state.round === 0) state.round = 1;
       const round = state.round;
       if (customerSatisfied) {
+        state.resolvedAt = iso(nowMs());
+        state.handlingMs = nowMs() - Date.parse(input.openedAt);
         state.status = 'resolved';
         state.step = 'resolved';
         state.deadline = undefined;
@@ -525,6 +530,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       },
     async ({ actor, satisfied, score, notes }) => {
       state.surveyRecorded = true;
+      state.surveySatisfied = satisfied;
       await record('survey', by(actor), { satisfied, score, notes });
       return state;
     },

@@ -33,6 +33,8 @@ export interface CallbackState {
   attempts: number;
   outcome?: CallbackResult;
   complaintId?: string;
+  /** Recorded before it went overdue: the "qualified" callback of the 98 % target. */
+  onTime?: boolean;
   version: number;
 }
 

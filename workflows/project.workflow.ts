@@ -274,6 +274,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
           }
           return view(c, false);
         }
+        c.onTime = c.status === 'due';
         c.status = 'done';
         c.outcome = arg.result;
         c.complaintId = arg.complaintId;

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { connectDatabase, createModels, type Models } from '../../db/models';
 import { createWorker } from '../../worker/create-worker';
 import type { WebhookConfig } from '../../activities/create-activities';
+import { loadPolicy } from '../../config/policy';
 import type { Connection } from 'mongoose';
 import { TOOLS } from './tools';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
@@ -57,6 +58,7 @@ export function testWorker(
     taskQueue,
     models,
     webhook,
+    policy: loadPolicy(),
     workflowBundlePath: inject('workflowBundlePath'),
     overrides,
   });
