@@ -10,7 +10,9 @@ import type { Policy } from '../schemas/policy.schema';
 import { createAuthenticator } from './auth';
 import { AppError, errorBody, errorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints.routes';
+import { projectRoutes } from './routes/projects.routes';
 import { createComplaintService } from './services/complaints.service';
+import { createProjectService } from './services/projects.service';
 
 export interface AppDeps {
   client: Client;
@@ -71,6 +73,7 @@ export function createApp(deps: AppDeps) {
   const v1 = express.Router();
   const authenticate = createAuthenticator(deps.jwtSecret);
   complaintRoutes(v1, registry, authenticate, createComplaintService(deps));
+  projectRoutes(v1, registry, authenticate, createProjectService(deps));
   app.use('/v1', v1);
 
   const openapi = buildOpenApi(registry);

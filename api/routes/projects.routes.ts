@@ -1,0 +1,109 @@
+// HTTP contract of renovation contracts and their callbacks (names fixed by Issue 4); handlers read only parsed input.
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Router } from 'express';
+import { ACTION_ROLES } from '../../domain/authority';
+import type { Role } from '../../domain/roles';
+import { idempotencyHeaders } from '../../schemas/complaint.schema';
+import {
+  callbackPage,
+  callbackParams,
+  createProjectBody,
+  listCallbacksQuery,
+  milestoneBody,
+  outcomeBody,
+  outcomeRecorded,
+  projectCreated,
+  projectParams,
+  projectPhase,
+  projectView,
+} from '../../schemas/project.schema';
+import type { StaffUser } from '../auth';
+import { mountRoute } from '../route';
+import type { createProjectService } from '../services/projects.service';
+
+type Service = ReturnType<typeof createProjectService>;
+type Authenticate = (header: string | undefined) => Promise<StaffUser>;
+
+export const PROJECT_ROLES = {
+  register: ['assistant', 'supervisor', 'director', 'branch', 'admin'],
+  milestone: ['assistant', 'supervisor', 'director', 'branch'],
+  read: ACTION_ROLES.read,
+  outcome: ['assistant', 'supervisor', 'director'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export function projectRoutes(router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, service: Service): void {
+  mountRoute(router, registry, authenticate, {
+    method: 'post',
+    path: '/projects',
+    summary: 'Register a renovation contract and start its callback schedule',
+    tags: ['projects'],
+    roles: PROJECT_ROLES.register,
+    body: createProjectBody,
+    responses: {
+      201: { description: 'Contract registered, schedule started', schema: projectCreated },
+      200: { description: 'Repeat with the same body: the same contract', schema: projectCreated },
+    },
+    errors: ['PROJECT_CONFLICT'],
+    handler: async ({ body, user }) => {
+      const { created, body: out } = await service.register(body, user);
+      return { status: created ? 201 : 200, body: out, headers: { Location: `/v1/projects/${out.contractNo}` } };
+    },
+  });
+
+  mountRoute(router, registry, authenticate, {
+    method: 'get',
+    path: '/projects/{contractNo}',
+    summary: 'A contract with its milestones and callbacks',
+    tags: ['projects'],
+    roles: PROJECT_ROLES.read,
+    params: projectParams,
+    responses: { 200: { description: 'The contract', schema: projectView } },
+    errors: ['NOT_FOUND'],
+    handler: async ({ params, user }) => ({ status: 200, body: await service.get(params.contractNo, user) }),
+  });
+
+  mountRoute(router, registry, authenticate, {
+    method: 'post',
+    path: '/projects/{contractNo}/milestones',
+    summary: 'Record a milestone (work started, completed, cancelled, pennant, new completion date)',
+    tags: ['projects'],
+    roles: PROJECT_ROLES.milestone,
+    params: projectParams,
+    headers: idempotencyHeaders,
+    body: milestoneBody,
+    responses: { 202: { description: 'Recorded; the callbacks follow', schema: projectPhase } },
+    errors: ['NOT_FOUND', 'PROJECT_CANCELLED', 'PROJECT_CLOSED', 'MILESTONE_OUT_OF_ORDER', 'MILESTONE_CONFLICT'],
+    handler: async ({ params, body, user, req }) => {
+      const key = idempotencyHeaders.parse(req.headers)['idempotency-key'];
+      return { status: 202, body: await service.milestone(params.contractNo, body, user, key) };
+    },
+  });
+
+  mountRoute(router, registry, authenticate, {
+    method: 'get',
+    path: '/callbacks',
+    summary: 'The callback worklist (filters and cursor pagination, earliest due first)',
+    tags: ['callbacks'],
+    roles: PROJECT_ROLES.read,
+    query: listCallbacksQuery,
+    responses: { 200: { description: 'One page of callbacks', schema: callbackPage } },
+    handler: async ({ query, user }) => ({ status: 200, body: await service.listCallbacks(query, user) }),
+  });
+
+  mountRoute(router, registry, authenticate, {
+    method: 'post',
+    path: '/callbacks/{id}/outcome',
+    summary: 'Record a callback outcome; a problem opens a complaint linked to the contract',
+    tags: ['callbacks'],
+    roles: PROJECT_ROLES.outcome,
+    params: callbackParams,
+    headers: idempotencyHeaders,
+    body: outcomeBody,
+    responses: { 200: { description: 'The callback after the outcome', schema: outcomeRecorded } },
+    errors: ['NOT_FOUND', 'CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT'],
+    handler: async ({ params, body, user, req }) => {
+      const key = idempotencyHeaders.parse(req.headers)['idempotency-key'];
+      return { status: 200, body: await service.outcome(params.id, body, user, key) };
+    },
+  });
+}

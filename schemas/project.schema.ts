@@ -1,0 +1,139 @@
+// The renovation-contract and callback API contract: one zod schema per request and response gives validation, types and OpenAPI.
+import { z } from 'zod';
+import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
+import { SEVERITIES } from '../domain/roles';
+import { branchSchema, contractNoSchema } from './complaint.schema';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const instant = z.iso.datetime({ offset: true });
+const phoneSchema = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' });
+
+/** `<contractNo>.<kind>.<key>` as the schedule names its calls (the key is a number, a date or a complaint id). */
+export const callbackIdSchema = z
+  .string()
+  .max(120)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}\.[a-z_]{1,30}\.[A-Za-z0-9-]{1,40}$/, { message: 'must be a callback id like HZ-2026-001.after_signing.1' });
+
+export const projectParams = z.object({ contractNo: contractNoSchema });
+export const callbackParams = z.object({ id: callbackIdSchema });
+
+export const createProjectBody = z
+  .object({
+    contractNo: contractNoSchema,
+    branch: branchSchema,
+    customer: z.object({ name: text(100), phone: phoneSchema }).strict(),
+    address: text(300).optional(),
+    designer: text(100).optional(),
+    siteSupervisor: text(100).optional(),
+    foreman: text(100).optional(),
+    contractSignedAt: instant,
+    plannedCompletionAt: instant,
+    warrantyMonths: z.number().int().min(0).max(240).optional().describe('Defaults to the policy’s callbacks.defaultWarrantyMonths'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (Date.parse(b.plannedCompletionAt) < Date.parse(b.contractSignedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'must not be before contractSignedAt' });
+    }
+  })
+  .meta({ id: 'CreateProject' });
+export type CreateProjectBody = z.infer<typeof createProjectBody>;
+
+export const projectCreated = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ProjectCreated' });
+
+export const milestoneBody = z
+  .object({
+    type: z.enum(MILESTONE_TYPES),
+    at: instant,
+    plannedCompletionAt: instant.optional().describe('The new planned completion; only (and then required) for completion_date_changed'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.type === 'completion_date_changed' && b.plannedCompletionAt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'is required for completion_date_changed' });
+    }
+    if (b.type !== 'completion_date_changed' && b.plannedCompletionAt !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'is only accepted with completion_date_changed' });
+    }
+  })
+  .meta({ id: 'Milestone' });
+export type MilestoneBody = z.infer<typeof milestoneBody>;
+
+export const projectPhase = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ProjectPhase' });
+
+export const projectCallback = z.object({
+  id: z.string(),
+  kind: z.enum(CALLBACK_KINDS),
+  dueAt: z.string(),
+  status: z.enum(CALLBACK_STATUSES),
+  outcome: z.enum(CALLBACK_RESULTS).optional(),
+});
+
+export const projectView = z
+  .object({
+    contractNo: z.string(),
+    branch: z.string(),
+    phase: z.enum(PHASES),
+    policyVersion: z.string().optional(),
+    warrantyMonths: z.number().int(),
+    milestones: z.object({
+      contractSignedAt: z.string(),
+      plannedCompletionAt: z.string(),
+      workStartedAt: z.string().optional(),
+      completedAt: z.string().optional(),
+      cancelledAt: z.string().optional(),
+    }),
+    customer: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional().describe('Only for the staff who call the customer'),
+    callbacks: z.array(projectCallback),
+  })
+  .meta({ id: 'Project' });
+
+export const callbackItem = z
+  .object({
+    id: z.string(),
+    contractNo: z.string(),
+    branch: z.string(),
+    kind: z.enum(CALLBACK_KINDS),
+    dueAt: z.string(),
+    status: z.enum(CALLBACK_STATUSES),
+    outcome: z.enum(CALLBACK_RESULTS).optional(),
+    attempts: z.number().int(),
+    complaintId: z.string().optional(),
+  })
+  .meta({ id: 'Callback' });
+
+export const listCallbacksQuery = z.object({
+  status: z.enum(CALLBACK_STATUSES).optional(),
+  kind: z.enum(CALLBACK_KINDS).optional(),
+  branch: branchSchema.optional(),
+  dueBefore: instant.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(300).optional(),
+});
+export type ListCallbacksQuery = z.infer<typeof listCallbacksQuery>;
+
+export const callbackPage = z
+  .object({ items: z.array(callbackItem), nextCursor: z.string().nullable() })
+  .meta({ id: 'CallbackPage' });
+
+export const outcomeBody = z
+  .object({
+    result: z.enum(CALLBACK_RESULTS),
+    notes: z.string().trim().max(2000).optional(),
+    problem: z
+      .object({ description: text(4000), category: text(100), severity: z.enum(SEVERITIES) })
+      .strict()
+      .optional()
+      .describe('Required exactly when result is problem: opens a complaint linked to the contract'),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.result === 'problem' && !b.problem) ctx.addIssue({ code: 'custom', path: ['problem'], message: 'is required when result is problem' });
+    if (b.result !== 'problem' && b.problem) ctx.addIssue({ code: 'custom', path: ['problem'], message: 'is only accepted when result is problem' });
+  })
+  .meta({ id: 'CallbackOutcome' });
+export type OutcomeBody = z.infer<typeof outcomeBody>;
+
+export const outcomeRecorded = z
+  .object({ callback: callbackItem, complaintId: z.string().optional() })
+  .meta({ id: 'CallbackOutcomeRecorded' });
