@@ -11,6 +11,8 @@ import { createAuthenticator } from './auth';
 import { AppError, errorBody, errorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints.routes';
 import { projectRoutes } from './routes/projects.routes';
+import { reportRoutes } from './routes/reports.routes';
+import type { ApiMetrics } from './metrics';
 import { createComplaintService } from './services/complaints.service';
 import { createProjectService } from './services/projects.service';
 
@@ -24,6 +26,8 @@ export interface AppDeps {
   logger: Logger;
   /** Custom search attributes the namespace has; looked up once, then cached. */
   indexedAttributes: () => Promise<string[]>;
+  /** Prometheus request metrics; served on their own port by api/main.ts. */
+  metrics?: ApiMetrics;
   /** Reachability of Temporal and the database, for /readyz. */
   readiness: () => Promise<{ temporal: boolean; database: boolean }>;
 }
@@ -58,6 +62,7 @@ export function createApp(deps: AppDeps) {
     });
     next();
   });
+  if (deps.metrics) app.use(deps.metrics.middleware);
   app.use(express.json({ limit: deps.bodyLimit, type: 'application/json' }));
 
   app.get('/healthz', (_req, res) => {
@@ -72,8 +77,10 @@ export function createApp(deps: AppDeps) {
   const registry = new OpenAPIRegistry();
   const v1 = express.Router();
   const authenticate = createAuthenticator(deps.jwtSecret);
-  complaintRoutes(v1, registry, authenticate, createComplaintService(deps));
-  projectRoutes(v1, registry, authenticate, createProjectService(deps));
+  const complaints = createComplaintService(deps);
+  complaintRoutes(v1, registry, authenticate, complaints);
+  projectRoutes(v1, registry, authenticate, createProjectService({ ...deps, complaints }));
+  reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
   app.use('/v1', v1);
 
   const openapi = buildOpenApi(registry);

@@ -5,6 +5,7 @@ import { logger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { connectDatabase, createModels } from '../db/models';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 import { registeredSearchAttributes } from './services/search-attributes.service';
 
 async function main(): Promise<void> {
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   let indexed: Promise<string[]> | undefined;
+  const metrics = createApiMetrics();
+  const metricsServer = metrics.listen(config.API_METRICS_PORT, config.HOST);
 
   const { app } = createApp({
     client,
@@ -23,6 +26,7 @@ async function main(): Promise<void> {
     jwtSecret: config.AUTH_JWT_SECRET,
     bodyLimit: config.BODY_LIMIT,
     logger,
+    metrics,
     indexedAttributes: async () => {
       indexed ??= registeredSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
       const names = await indexed;
@@ -45,10 +49,14 @@ async function main(): Promise<void> {
   });
 
   const server = app.listen(config.PORT, config.HOST, () => {
-    logger.info({ url: `http://${config.HOST}:${config.PORT}`, policy: policy.version }, 'api listening');
+    logger.info(
+      { url: `http://${config.HOST}:${config.PORT}`, metrics: `http://${config.HOST}:${config.API_METRICS_PORT}/metrics`, policy: policy.version },
+      'api listening',
+    );
   });
   const stop = () => {
     logger.info('api stopping');
+    metricsServer.close();
     server.close(async () => {
       await connection.close();
       await db.close();

@@ -27,7 +27,7 @@ const envSchema = z.object({
 });
 
 const checkedEnv = envSchema.superRefine((e, ctx) => {
-  if (e.WEBHOOK_URL && (!e.WEBHOOK_SECRET || e.WEBHOOK_SECRET.length < 16))
+  if (e.WEBHOOK_URL && z.url().safeParse(e.WEBHOOK_URL).success && (!e.WEBHOOK_SECRET || e.WEBHOOK_SECRET.length < 16))
     ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'must be at least 16 characters when WEBHOOK_URL is set (it signs every post)' });
 });
 

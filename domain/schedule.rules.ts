@@ -119,7 +119,13 @@ export function phaseOf(m: Milestones, completionCallbackCreated: boolean, now: 
   return 'signed';
 }
 
-export type MilestoneRefusal = { code: 'PROJECT_CANCELLED' | 'MILESTONE_OUT_OF_ORDER' | 'MILESTONE_CONFLICT'; message: string };
+export type MilestoneRefusal = {
+  code: 'PROJECT_CANCELLED' | 'MILESTONE_OUT_OF_ORDER' | 'MILESTONE_CONFLICT' | 'MILESTONE_IN_FUTURE';
+  message: string;
+};
+
+/** Clock skew tolerated between the recording device and the server before a milestone counts as "in the future". */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * Checks a milestone against what is recorded: undefined when it applies, 'repeat' when it changes nothing,
@@ -129,8 +135,11 @@ export function checkMilestone(
   m: Milestones,
   type: MilestoneType,
   at: number,
-  plannedCompletionAt?: number,
+  plannedCompletionAt: number | undefined,
+  now: number,
 ): MilestoneRefusal | 'repeat' | undefined {
+  // Milestones record what happened; only the planned completion date may lie ahead.
+  if (at > now + FUTURE_TOLERANCE_MS) return { code: 'MILESTONE_IN_FUTURE', message: 'a milestone records what has happened; its date cannot be in the future' };
   if (m.cancelledAt !== undefined) {
     return type === 'cancelled' && at === m.cancelledAt
       ? 'repeat'

@@ -38,6 +38,14 @@ export interface CallbackState {
   version: number;
 }
 
+export interface ClosedCallback {
+  kind: CallbackKind;
+  dueAt: number;
+  outcome: CallbackResult | 'cancelled';
+  attempts: number;
+  complaintId?: string;
+}
+
 export interface ProjectState {
   contractNo: string;
   branch: string;
@@ -47,7 +55,7 @@ export interface ProjectState {
   created: string[];
   open: CallbackState[];
   /** Outcome of every closed callback, so a repeated outcome is answered the same way in any later run. */
-  outcomes: Record<string, CallbackResult | 'cancelled'>;
+  outcomes: Record<string, ClosedCallback>;
   policyVersion: string;
   seq: number;
 }
@@ -86,4 +94,5 @@ export const ScheduleErrors = {
   CALLBACK_NOT_FOUND: 'CALLBACK_NOT_FOUND',
   OUTCOME_ALREADY_RECORDED: 'OUTCOME_ALREADY_RECORDED',
   CALLBACK_NOT_DUE: 'CALLBACK_NOT_DUE',
+  MILESTONE_IN_FUTURE: 'MILESTONE_IN_FUTURE',
 } as const;

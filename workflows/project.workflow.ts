@@ -167,8 +167,37 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
 
   function settle(): void {
     // Closed callbacks leave the open list; their outcome stays known for idempotent repeats.
-    for (const c of state.open) if (!OPEN.has(c.status)) state.outcomes[c.id] = c.outcome ?? 'cancelled';
+    for (const c of state.open) {
+      if (!OPEN.has(c.status)) {
+        state.outcomes[c.id] = { kind: c.kind, dueAt: c.dueAt, outcome: c.outcome ?? 'cancelled', attempts: c.attempts, complaintId: c.complaintId };
+      }
+    }
     state.open = state.open.filter((c) => OPEN.has(c.status));
+  }
+
+  /**
+   * A recorded or moved completion changes calls already created: construction calls after the real completion are
+   * cancelled, and a completion call nobody has made yet moves to the new date.
+   */
+  function replanAfterCompletion(now: number): CallbackState[] {
+    const plan = new Map(plannedCallbacks(state.contractNo, m, policy, horizon(now)).map((p) => [p.id, p]));
+    const changed: CallbackState[] = [];
+    for (const c of state.open) {
+      if (c.kind === 'construction' && m.completedAt !== undefined && c.dueAt >= m.completedAt) {
+        c.status = 'cancelled';
+        changed.push(c);
+      } else if (c.kind === 'completion' && c.attempts === 0) {
+        const p = plan.get(c.id);
+        if (p && p.dueAt !== c.dueAt) {
+          c.dueAt = p.dueAt;
+          c.activeSince = Math.max(p.dueAt, now);
+          c.status = 'due';
+          c.reminded = false;
+          changed.push(c);
+        }
+      }
+    }
+    return changed;
   }
 
   async function updatePhase(): Promise<boolean> {
@@ -191,7 +220,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     milestoneUpdate,
     (arg) =>
       exclusive(async () => {
-        const verdict = checkMilestone(m, arg.type, Date.parse(arg.at), arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined);
+        const verdict = checkMilestone(m, arg.type, Date.parse(arg.at), arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined, nowMs());
         if (verdict === 'repeat') return { ...state };
         if (verdict) reject(verdict.code, verdict.message);
         const at = Date.parse(arg.at);
@@ -217,6 +246,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
             }
             break;
         }
+        if (arg.type === 'completed' || arg.type === 'completion_date_changed') changed.push(...replanAfterCompletion(nowMs()));
         await record('milestone', arg.actor.sub, { type: arg.type, at: arg.at, plannedCompletionAt: arg.plannedCompletionAt }, changed, arg.type === 'cancelled' ? ['assistant'] : []);
         settle();
         await createDue(nowMs());
@@ -225,7 +255,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
       }),
     {
       validator: (arg) => {
-        const verdict = checkMilestone(m, arg.type, Date.parse(arg.at), arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined);
+        const verdict = checkMilestone(m, arg.type, Date.parse(arg.at), arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined, nowMs());
         if (verdict && verdict !== 'repeat') reject(verdict.code, verdict.message);
       },
     },
@@ -248,8 +278,12 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     }
     const done = state.outcomes[arg.callbackId];
     if (done === undefined) reject(ScheduleErrors.CALLBACK_NOT_FOUND, `callback ${arg.callbackId} is not part of this schedule`);
-    if (done !== arg.result) reject(ScheduleErrors.OUTCOME_ALREADY_RECORDED, `this callback is already closed as ${done}`);
-    return { callback: { id: arg.callbackId, kind: 'after_signing', dueAt: '', status: 'done', outcome: done, attempts: 0 }, repeat: true };
+    if (done.outcome !== arg.result) reject(ScheduleErrors.OUTCOME_ALREADY_RECORDED, `this callback is already closed as ${done.outcome}`);
+    return {
+      callback: { id: arg.callbackId, kind: done.kind, dueAt: iso(done.dueAt), status: 'done', outcome: done.outcome, attempts: done.attempts },
+      complaintId: done.complaintId,
+      repeat: true,
+    };
   }
 
   wf.setHandler(

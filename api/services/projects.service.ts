@@ -209,6 +209,7 @@ export function createProjectService(deps: ProjectDeps) {
         body.type,
         Date.parse(body.at),
         body.plannedCompletionAt === undefined ? undefined : Date.parse(body.plannedCompletionAt),
+        Date.now(),
       );
       if (verdict === 'repeat') return { contractNo, phase };
       if (phase === 'cancelled') throw new AppError('PROJECT_CANCELLED', 'the contract is cancelled; nothing more can be recorded');

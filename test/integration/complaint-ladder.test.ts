@@ -54,8 +54,8 @@ describe('complaint ladder with nobody acting', () => {
     const warnings = events.filter((e) => e.type === 'warning');
     // Two warnings (50 %, 75 %) before each of the six deadlines.
     expect(warnings).toHaveLength(12);
-    expect((warnings[0]!.at.getTime() - started) / MINUTE).toBeCloseTo(1.5, 2);
-    expect((warnings[1]!.at.getTime() - started) / MINUTE).toBeCloseTo(2.25, 2);
+    expect((warnings[0]!.at.getTime() - started) / MINUTE).toBeCloseTo(1.5, 1);
+    expect((warnings[1]!.at.getTime() - started) / MINUTE).toBeCloseTo(2.25, 1);
 
     const doc = await db.models.Complaint.findById(input.complaintId).lean();
     expect(doc).toMatchObject({ status: 'legal', level: 'legal', round: 4 });

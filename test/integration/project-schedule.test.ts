@@ -128,8 +128,28 @@ describe('renovation callback schedule', () => {
     expect((await db.models.Project.findById(input.contractNo).lean())!.phase).toBe('cancelled');
   });
 
+  it('cancels construction calls after a late-recorded completion, moves the completion call, and refuses future dates', async () => {
+    const now = await env.currentTimeMs();
+    const input = projectInput({ contractSignedAt: new Date(now - 60 * DAY).toISOString(), plannedCompletionAt: new Date(now - 25 * DAY).toISOString() });
+    const h = await openProject(env.client, db.models, taskQueue, input);
+    await milestone(h, 'work_started', new Date(now - 50 * DAY).toISOString());
+    const before = await callbacks(input.contractNo);
+    expect(before.map((x) => x.id)).toEqual(expect.arrayContaining(['construction.3', 'completion.1']));
+    expect(await code(milestone(h, 'completed', new Date(now + 2 * DAY).toISOString()))).toBe('MILESTONE_IN_FUTURE');
+    const completedAt = now - 20 * DAY;
+    await milestone(h, 'completed', new Date(completedAt).toISOString());
+    const after = await callbacks(input.contractNo);
+    for (const x of after.filter((c) => c.id.startsWith('construction.'))) {
+      expect(x.status === 'cancelled', x.id).toBe(Date.parse(x.dueAt) >= completedAt);
+    }
+    const completion = after.find((x) => x.id === 'completion.1')!;
+    expect(Date.parse(completion.dueAt)).toBeGreaterThanOrEqual(completedAt + 5 * DAY);
+    expect(Date.parse(completion.dueAt)).toBeLessThan(completedAt + 9 * DAY);
+  });
+
   it('retries a call nobody answered after the policy interval and escalates it as unreachable after the last try', async () => {
-    const input = projectInput({ contractSignedAt: new Date((await env.currentTimeMs()) - 6 * DAY).toISOString() });
+    // Signed 30 days ago, so the after-signing call is past due even after a holiday shift.
+    const input = projectInput({ contractSignedAt: new Date((await env.currentTimeMs()) - 30 * DAY).toISOString() });
     const h = await openProject(env.client, db.models, taskQueue, input);
     const id = `${input.contractNo}.after_signing.1`;
     const first = await outcome(h, id, 'not_reached');
@@ -146,7 +166,8 @@ describe('renovation callback schedule', () => {
     expect(unreachable.map((n) => n.recipientRole)).toEqual(['supervisor']);
     const done = await outcome(h, id, 'satisfied');
     expect(done.callback).toMatchObject({ status: 'done', outcome: 'satisfied' });
-    expect((await outcome(h, id, 'satisfied')).repeat).toBe(true);
+    const repeat = await outcome(h, id, 'satisfied');
+    expect(repeat).toMatchObject({ repeat: true, callback: { id, kind: 'after_signing', status: 'done', outcome: 'satisfied', attempts: 3 } });
     expect(await code(outcome(h, id, 'problem'))).toBe('OUTCOME_ALREADY_RECORDED');
     expect(await code(outcome(h, `${input.contractNo}.warranty.9`, 'satisfied'))).toBe('CALLBACK_NOT_FOUND');
   });
@@ -158,12 +179,13 @@ describe('renovation callback schedule', () => {
     await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
     await h.signal(repairDoneSignal, { complaintId: 'C-00000000000000aa', completedAt: new Date(now + DAY).toISOString() });
-    await env.sleep(5 * DAY);
+    // 3 days after the repair, plus up to a weekend's shift in Shanghai time.
+    await env.sleep(9 * DAY);
     const repair = (await callbacks(input.contractNo)).find((x) => x.id.startsWith('post_repair.'));
     expect(repair?.id).toBe('post_repair.C-00000000000000aa');
     // Shifted only if it lands on a weekend: never earlier than 3 days after the repair.
     expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeGreaterThanOrEqual(3 * DAY);
-    expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeLessThan(6 * DAY);
+    expect(Date.parse(repair!.dueAt) - (now + DAY)).toBeLessThan(8 * DAY);
   });
 
   it('takes the post-repair call from a warranty repair complaint on the same contract', async () => {
@@ -178,7 +200,7 @@ describe('renovation callback schedule', () => {
     await ch.executeUpdate(feedbackUpdate, {
       args: [{ actor: actors.branch, cause: 'seal', action: 'resealed', responsible: 'crew 2', repairCompletedAt: new Date(now).toISOString() }],
     });
-    await env.sleep(6 * DAY);
+    await env.sleep(9 * DAY);
     const cb = (await callbacks(input.contractNo)).find((x) => x.id === `post_repair.${repair.complaintId}`);
     expect(cb).toBeDefined();
     expect(Date.parse(cb!.dueAt) - now).toBeGreaterThanOrEqual(3 * DAY);

@@ -39,6 +39,7 @@ describe('parseEnv', () => {
       LOG_LEVEL: 'info',
       BODY_LIMIT: '100kb',
       METRICS_PORT: 9464,
+      API_METRICS_PORT: 9465,
     });
   });
 
@@ -53,6 +54,7 @@ describe('parseEnv', () => {
       BODY_LIMIT: '1mb',
       POLICY_FILE: '/etc/policy.json',
       WEBHOOK_URL: 'https://hooks.example/cases',
+      WEBHOOK_SECRET: 'a-webhook-signing-key',
     });
     expect(env.NODE_ENV).toBe('production');
     expect(env.PORT).toBe(8080);
@@ -62,6 +64,11 @@ describe('parseEnv', () => {
     expect(env.BODY_LIMIT).toBe('1mb');
     expect(env.POLICY_FILE).toBe('/etc/policy.json');
     expect(env.WEBHOOK_URL).toBe('https://hooks.example/cases');
+  });
+
+  it('requires a signing secret of 16+ characters once a WEBHOOK_URL is set', () => {
+    expect(named(rejection({ AUTH_JWT_SECRET: SECRET, WEBHOOK_URL: 'https://hooks.example/x' }))).toEqual(['WEBHOOK_SECRET']);
+    expect(named(rejection({ AUTH_JWT_SECRET: SECRET, WEBHOOK_URL: 'https://hooks.example/x', WEBHOOK_SECRET: 'short' }))).toEqual(['WEBHOOK_SECRET']);
   });
 
   it('treats an empty WEBHOOK_URL as unset', () => {
