@@ -29,7 +29,9 @@ export function createApiMetrics() {
   const middleware: RequestHandler = (req, res, next) => {
     const end = latency.startTimer();
     res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      // Express has restored baseUrl by now; the versioned prefix comes back from the original URL.
+      const prefix = req.originalUrl.startsWith('/v1/') ? '/v1' : '';
+      const route = req.route?.path ? `${prefix}${req.route.path}` : 'unmatched';
       end({ method: req.method, route });
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
       if (res.statusCode >= 400) errors.inc({ method: req.method, route, class: res.statusCode >= 500 ? '5xx' : '4xx' });
