@@ -61,8 +61,9 @@ describe('complaint ladder with nobody acting', () => {
     expect(doc).toMatchObject({ status: 'legal', level: 'legal', round: 4 });
     const handoff = await db.models.Handoff.findOne({ complaintId: input.complaintId }).lean();
     expect(handoff?.history.length).toBeGreaterThan(10);
-    const legalNotes = await db.models.Notification.countDocuments({ caseId: input.complaintId, recipientRole: 'legal' });
-    expect(legalNotes).toBe(2);
+    // Legal hears of the director's missed round, the escalation and the handoff packet: once each.
+    const legalNotes = await db.models.Notification.find({ caseId: input.complaintId, recipientRole: 'legal' }).lean();
+    expect(legalNotes.map((n) => n.type).sort()).toEqual(['deadline_missed', 'escalated', 'legal_handoff']);
   });
 
   // Round n starts 24 h (feedback) + (n-1) × 48 h after the callback; its owner follows the policy ladder.
