@@ -2,7 +2,7 @@
 import { Context } from '@temporalio/activity';
 import { createHmac } from 'node:crypto';
 import type { Role } from '../domain/roles';
-import { isDuplicateKey, type Models } from '../db/models';
+import { isDuplicateKey, notificationPayload, type Models } from '../db/models';
 import type { ComplaintState } from '../workflows/complaint.messages';
 import type { CallbackState } from '../workflows/project.messages';
 import type { Milestones } from '../domain/schedule.rules';
@@ -223,17 +223,7 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
       const n = await Notification.findById(id).lean();
       if (!n) return 'missing';
       if (n.deliveredAt) return 'already';
-      const body = JSON.stringify({
-        id: n._id,
-        caseId: n.caseId,
-        caseType: n.caseType,
-        type: n.type,
-        recipientRole: n.recipientRole,
-        branch: n.branch ?? null,
-        level: n.level ?? null,
-        message: n.message,
-        createdAt: n.createdAt.toISOString(),
-      });
+      const body = JSON.stringify(notificationPayload(n));
       const res = await fetch(webhook.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-notification-id': n._id, 'x-signature-sha256': webhookSignature(webhook.secret, body) },

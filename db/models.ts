@@ -186,6 +186,21 @@ export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
 
+/** What a notification says outside the database (webhook body, API): ids, roles and text, never personal data. */
+export function notificationPayload(n: NotificationDoc & { _id: string }) {
+  return {
+    id: n._id,
+    caseId: n.caseId,
+    caseType: n.caseType,
+    type: n.type,
+    recipientRole: n.recipientRole,
+    branch: n.branch ?? null,
+    level: n.level ?? null,
+    message: n.message,
+    createdAt: n.createdAt.toISOString(),
+  };
+}
+
 export function createModels(conn: Connection) {
   return {
     Complaint: conn.model('Complaint', complaintSchema, 'complaints'),

@@ -52,6 +52,7 @@ export const notificationView = z.object({
   type: z.string(),
   recipientRole: z.string(),
   branch: z.string().nullable(),
+  level: z.string().nullable(),
   message: z.string(),
   createdAt: z.string(),
   read: z.boolean(),

@@ -5,7 +5,6 @@ import { addDurationInZone } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import type { Role } from '../domain/roles';
 import { checkMilestone, phaseOf, plannedCallbacks, warrantyEnd, type CallbackResult, type Milestones } from '../domain/schedule.rules';
-import type { Actor } from './complaint.messages';
 import {
   milestoneUpdate,
   outcomeUpdate,

@@ -2,7 +2,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import { computeKpis } from '../../activities/kpi-report';
-import type { Models } from '../../db/models';
+import { notificationPayload, type Models } from '../../db/models';
 import type { Role } from '../../domain/roles';
 import type { Policy } from '../../schemas/policy.schema';
 import {
@@ -94,17 +94,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
       return {
         status: 200,
         body: {
-          items: page.map((n) => ({
-            id: n._id,
-            caseId: n.caseId,
-            caseType: n.caseType,
-            type: n.type,
-            recipientRole: n.recipientRole,
-            branch: n.branch ?? null,
-            message: n.message,
-            createdAt: n.createdAt.toISOString(),
-            read: (n.readBy ?? []).includes(user.sub),
-          })),
+          items: page.map((n) => ({ ...notificationPayload(n), read: (n.readBy ?? []).includes(user.sub) })),
           nextBefore: docs.length > query.limit ? page[page.length - 1]!.createdAt.toISOString() : null,
         },
       };
@@ -125,20 +115,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
       const res = await models.Notification.updateOne(filter, { $addToSet: { readBy: user.sub } });
       if (res.matchedCount === 0) throw new AppError('NOT_FOUND', `notification ${params.id} not found`);
       const n = (await models.Notification.findById(params.id).lean())!;
-      return {
-        status: 200,
-        body: {
-          id: n._id,
-          caseId: n.caseId,
-          caseType: n.caseType,
-          type: n.type,
-          recipientRole: n.recipientRole,
-          branch: n.branch ?? null,
-          message: n.message,
-          createdAt: n.createdAt.toISOString(),
-          read: true,
-        },
-      };
+      return { status: 200, body: { ...notificationPayload(n), read: true } };
     },
   });
 }

@@ -24,6 +24,7 @@ import {
 } from '../../workflows/complaint.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
+import { decodeCursor, encodeCursor } from '../cursor';
 
 export interface ComplaintDeps {
   client: Client;
@@ -255,23 +256,6 @@ type ListQuery = {
   cursor?: string;
 };
 
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-    return { at: date, id };
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [
-      { field: 'cursor', rule: 'opaque_cursor', message: 'pass nextCursor from the previous page unchanged' },
-    ]);
-  }
-}
 
 type ComplaintDocLean = ComplaintDoc & { _id: string };
 

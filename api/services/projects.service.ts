@@ -18,7 +18,8 @@ import {
   type ProjectState,
 } from '../../workflows/project.messages';
 import type { StaffUser } from '../auth';
-import { AppError, type ErrorDetail } from '../errors';
+import { AppError } from '../errors';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { createComplaintService, type ComplaintDeps } from './complaints.service';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
@@ -341,19 +342,3 @@ function callbackItem(c: CallbackDocLean) {
   };
 }
 
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-    return { at: date, id };
-  } catch {
-    const details: ErrorDetail[] = [{ field: 'cursor', rule: 'opaque_cursor', message: 'pass nextCursor from the previous page unchanged' }];
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', details);
-  }
-}

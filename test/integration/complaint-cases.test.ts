@@ -1,8 +1,5 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   acknowledgeUpdate,
   closeUpdate,
@@ -16,28 +13,13 @@ import {
   stateQuery,
   surveyUpdate,
 } from '../../workflows/complaint.messages';
-import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 import { actors, complaintInput, history, HOUR, MINUTE, openCase } from '../support/fixtures';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `cases-${randomUUID()}`;
+const w = useCaseWorld('time-skipping');
 const DAY = 24 * HOUR;
 
-beforeAll(async () => {
-  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
-});
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
-});
 
 async function rejection(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -54,59 +36,59 @@ const minutesAfter = (at: Date, start: number) => Math.round((at.getTime() - sta
 describe('complaint cases under time skipping', () => {
   it('puts a media complaint in legal hands within 24 h and tells legal and an executive at once', async () => {
     const input = complaintInput({ source: 'media', severity: undefined, priority: undefined });
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     const start = (await handle.describe()).startTime.getTime();
-    await env.sleep(23 * HOUR);
+    await w.env.sleep(23 * HOUR);
     const before = await handle.query(stateQuery);
     expect(before).toMatchObject({ severity: 'major', level: 'director', step: 'legal_handoff', status: 'open' });
-    const told = await db.models.Notification.find({ caseId: input.complaintId, type: 'opened' }).lean();
+    const told = await w.db.models.Notification.find({ caseId: input.complaintId, type: 'opened' }).lean();
     expect(told.map((n) => n.recipientRole).sort()).toEqual(['director', 'executive', 'legal']);
 
-    await env.sleep(HOUR + MINUTE);
+    await w.env.sleep(HOUR + MINUTE);
     const after = await handle.query(stateQuery);
     expect(after).toMatchObject({ status: 'legal', level: 'legal' });
-    const toLegal = (await history(db.models, input.complaintId)).find((e) => e.type === 'escalated');
+    const toLegal = (await history(w.db.models, input.complaintId)).find((e) => e.type === 'escalated');
     expect(minutesAfter(toLegal!.at, start)).toBe(24 * 60);
-    expect(await db.models.Handoff.countDocuments({ complaintId: input.complaintId })).toBe(1);
+    expect(await w.db.models.Handoff.countDocuments({ complaintId: input.complaintId })).toBe(1);
   });
 
   it('pauses the clock while awaiting the customer and resumes with the time that was left', async () => {
     const input = complaintInput();
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
     // Branch feedback is due 24 h after the callback; 10 h pass, then a 3-day pause.
-    await env.sleep(10 * HOUR);
+    await w.env.sleep(10 * HOUR);
     const paused = await handle.executeUpdate(pauseUpdate, { args: [{ actor: actors.assistant, notes: 'abroad' }] });
     expect(paused.status).toBe('paused');
     expect(Math.round(paused.deadline!.remainingMs! / HOUR)).toBe(14);
-    await env.sleep(3 * DAY);
+    await w.env.sleep(3 * DAY);
     expect((await handle.query(stateQuery)).step).toBe('branch_feedback');
     const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] });
     expect(resumed.status).toBe('open');
     expect(Math.round((Date.parse(resumed.deadline!.dueAt) - Date.parse(resumed.deadline!.startedAt)) / HOUR)).toBe(24);
-    await env.sleep(13 * HOUR);
+    await w.env.sleep(13 * HOUR);
     expect((await handle.query(stateQuery)).step).toBe('branch_feedback');
-    await env.sleep(2 * HOUR);
+    await w.env.sleep(2 * HOUR);
     const moved = await handle.query(stateQuery);
     expect(moved).toMatchObject({ step: 'follow_up', round: 1, overdue: true });
-    const missed = (await history(db.models, input.complaintId)).filter((e) => e.type === 'deadline_missed');
+    const missed = (await history(w.db.models, input.complaintId)).filter((e) => e.type === 'deadline_missed');
     expect(missed.map((e) => (e.data as { step: string }).step)).toEqual(['branch_feedback']);
   });
 
   it('closes, creates the survey task a week later, reopens within the window and refuses after it', async () => {
     const input = complaintInput();
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
     await handle.executeUpdate(feedbackUpdate, { args: [{ actor: actors.branch, cause: 'c', action: 'a', responsible: 'r' }] });
     await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: true }] });
     const closed = await handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] });
     const closedAt = Date.parse(closed.closedAt!);
-    await env.sleep(6 * DAY);
-    expect(await db.models.Task.countDocuments({ complaintId: input.complaintId, type: 'satisfaction_survey' })).toBe(0);
-    await env.sleep(DAY + MINUTE);
-    const survey = await db.models.Task.findOne({ complaintId: input.complaintId, type: 'satisfaction_survey' }).lean();
+    await w.env.sleep(6 * DAY);
+    expect(await w.db.models.Task.countDocuments({ complaintId: input.complaintId, type: 'satisfaction_survey' })).toBe(0);
+    await w.env.sleep(DAY + MINUTE);
+    const survey = await w.db.models.Task.findOne({ complaintId: input.complaintId, type: 'satisfaction_survey' }).lean();
     expect(survey).not.toBeNull();
-    const surveyEvent = (await history(db.models, input.complaintId)).find((e) => e.type === 'survey_task_created')!;
+    const surveyEvent = (await history(w.db.models, input.complaintId)).find((e) => e.type === 'survey_task_created')!;
     expect(Math.round((surveyEvent.at.getTime() - closedAt) / HOUR)).toBe(7 * 24);
     await handle.executeUpdate(surveyUpdate, { args: [{ actor: actors.assistant, satisfied: true, score: 4 }] });
 
@@ -114,17 +96,17 @@ describe('complaint cases under time skipping', () => {
     expect(reopened).toMatchObject({ status: 'open', step: 'follow_up', round: 1, reopenCount: 1 });
     await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: true }] });
     await handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] });
-    await env.sleep(31 * DAY);
+    await w.env.sleep(31 * DAY);
     // The case has ended once the window passed and the survey task exists: no more actions.
     await expect(handle.executeUpdate(reopenUpdate, { args: [{ actor: actors.assistant }] })).rejects.toThrow();
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'closed', reopenCount: 1, surveyTaskCreated: true });
-    expect(await db.models.Task.countDocuments({ complaintId: input.complaintId, type: 'satisfaction_survey' })).toBe(2);
+    expect(await w.db.models.Task.countDocuments({ complaintId: input.complaintId, type: 'satisfaction_survey' })).toBe(2);
   });
 
   it('answers a warranty repair within 24 h and books the callback 3 days after the repair; repair or compensate, never both', async () => {
     const input = complaintInput({ kind: 'repair', contractNo: 'HZ-2026-0001' });
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     const start = (await handle.describe()).startTime.getTime();
     expect((await handle.query(stateQuery)).deadline).toMatchObject({ step: 'first_callback' });
     const dl = (await handle.query(stateQuery)).deadline!;
@@ -138,18 +120,18 @@ describe('complaint cases under time skipping', () => {
     await handle.executeUpdate(feedbackUpdate, {
       args: [{ actor: actors.branch, cause: 'washer', action: 'replaced', responsible: 'crew 3', repairCompletedAt: repairedAt }],
     });
-    const task = await db.models.Task.findById(`${input.complaintId}:post_repair`).lean();
+    const task = await w.db.models.Task.findById(`${input.complaintId}:post_repair`).lean();
     expect(task).toMatchObject({ type: 'post_repair_callback', contractNo: 'HZ-2026-0001', assigneeRole: 'assistant' });
     expect(task!.dueAt.getTime() - Date.parse(repairedAt)).toBe(3 * DAY);
   });
 
   it('routes an employee complaint to hr and gives an unsatisfied crew the director and a second handling', async () => {
     const staff = complaintInput({ kind: 'staff' });
-    const staffHandle = await openCase(env.client, db.models, taskQueue, staff);
+    const staffHandle = await openCase(w.env.client, w.db.models, w.taskQueue, staff);
     expect((await staffHandle.query(stateQuery)).routedTo).toBe('hr');
 
     const crew = complaintInput({ kind: 'crew' });
-    const h = await openCase(env.client, db.models, taskQueue, crew);
+    const h = await openCase(w.env.client, w.db.models, w.taskQueue, crew);
     await h.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
     expect((await h.query(stateQuery)).routedTo).toBe('engineering');
     const afterEng = await h.executeUpdate(feedbackUpdate, {
@@ -163,7 +145,7 @@ describe('complaint cases under time skipping', () => {
 
   it('refuses actions that do not fit the state with stable codes', async () => {
     const input = complaintInput();
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     expect(await rejection(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('INVALID_STATE');
     expect(await rejection(handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('INVALID_STATE');
     await handle.executeUpdate(escalateUpdate, { args: [{ actor: actors.assistant }] });

@@ -1,44 +1,26 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stateQuery, followUpUpdate, acknowledgeUpdate } from '../../workflows/complaint.messages';
-import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 import { actors, complaintInput, history, HOUR, MINUTE, openCase } from '../support/fixtures';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `ladder-${randomUUID()}`;
+const w = useCaseWorld('time-skipping');
 
-beforeAll(async () => {
-  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
-});
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
-});
 
 describe('complaint ladder with nobody acting', () => {
   it('escalates assistant → supervisor → director → legal at the policy times', async () => {
     const input = complaintInput();
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     const started = Date.parse((await handle.describe()).startTime.toISOString());
 
     // 3 min callback + 24 h feedback + four rounds of 48 h (medium priority), and a little slack.
-    await env.sleep(3 * MINUTE + 24 * HOUR + 4 * 48 * HOUR + MINUTE);
+    await w.env.sleep(3 * MINUTE + 24 * HOUR + 4 * 48 * HOUR + MINUTE);
     const state = await handle.query(stateQuery);
     expect(state.status).toBe('legal');
     expect(state.level).toBe('legal');
     expect(state.round).toBe(4);
 
-    const events = await history(db.models, input.complaintId);
+    const events = await history(w.db.models, input.complaintId);
     const escalations = events
       .filter((e) => e.type === 'escalated')
       .map((e) => ({ to: (e.data as { to: string }).to, afterMin: Math.round((e.at.getTime() - started) / MINUTE) }));
@@ -57,12 +39,12 @@ describe('complaint ladder with nobody acting', () => {
     expect((warnings[0]!.at.getTime() - started) / MINUTE).toBeCloseTo(1.5, 1);
     expect((warnings[1]!.at.getTime() - started) / MINUTE).toBeCloseTo(2.25, 1);
 
-    const doc = await db.models.Complaint.findById(input.complaintId).lean();
+    const doc = await w.db.models.Complaint.findById(input.complaintId).lean();
     expect(doc).toMatchObject({ status: 'legal', level: 'legal', round: 4 });
-    const handoff = await db.models.Handoff.findOne({ complaintId: input.complaintId }).lean();
+    const handoff = await w.db.models.Handoff.findOne({ complaintId: input.complaintId }).lean();
     expect(handoff?.history.length).toBeGreaterThan(10);
     // Legal hears of the director's missed round, the escalation and the handoff packet: once each.
-    const legalNotes = await db.models.Notification.find({ caseId: input.complaintId, recipientRole: 'legal' }).lean();
+    const legalNotes = await w.db.models.Notification.find({ caseId: input.complaintId, recipientRole: 'legal' }).lean();
     expect(legalNotes.map((n) => n.type).sort()).toEqual(['deadline_missed', 'escalated', 'legal_handoff']);
   });
 
@@ -74,27 +56,27 @@ describe('complaint ladder with nobody acting', () => {
     [4, 'director'],
   ] as const)('ends the ladder when the customer is satisfied in round %i (owner %s)', async (round, level) => {
     const input = complaintInput();
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
-    await env.sleep(24 * HOUR + (round - 1) * 48 * HOUR + MINUTE);
+    await w.env.sleep(24 * HOUR + (round - 1) * 48 * HOUR + MINUTE);
     expect(await handle.query(stateQuery)).toMatchObject({ round, level, step: 'follow_up' });
     const state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: true }] });
     expect(state).toMatchObject({ status: 'resolved', level, round });
     // Nothing escalates a satisfied customer's case any more.
-    await env.sleep(30 * 24 * HOUR);
+    await w.env.sleep(30 * 24 * HOUR);
     expect(await handle.query(stateQuery)).toMatchObject({ status: 'resolved', level, round });
   });
 
   it('moves to the next round at once when the customer is still unsatisfied', async () => {
     const input = complaintInput();
-    const handle = await openCase(env.client, db.models, taskQueue, input);
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
-    await env.sleep(24 * HOUR + MINUTE);
+    await w.env.sleep(24 * HOUR + MINUTE);
     let state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
     expect(state).toMatchObject({ round: 2, level: 'assistant' });
     state = await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
     expect(state).toMatchObject({ round: 3, level: 'supervisor' });
-    const urge = await db.models.Notification.countDocuments({ caseId: input.complaintId, type: 'round_started', recipientRole: 'branch' });
+    const urge = await w.db.models.Notification.countDocuments({ caseId: input.complaintId, type: 'round_started', recipientRole: 'branch' });
     expect(urge).toBe(3);
   });
 });

@@ -1,21 +1,15 @@
 // Every List Filter the README gives ops, run through the client against the dev server's visibility store.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
 import { escalateUpdate, stateQuery } from '../../workflows/complaint.messages';
 import { milestoneUpdate } from '../../workflows/project.messages';
 import { LIST_FILTERS } from '../../workflows/search-attributes';
 import { actors, complaintInput, openCase, openProject, policyWith, projectInput } from '../support/fixtures';
-import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `filters-${randomUUID()}`;
+const w = useCaseWorld('dev');
 const branch = `b${randomUUID().slice(0, 6)}`;
 const otherBranch = `o${randomUUID().slice(0, 6)}`;
 
@@ -25,31 +19,20 @@ const FAST = policyWith((p) => {
   p.callbacks.overdueAfter = 'PT2S';
 });
 
-beforeAll(async () => {
-  [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
-});
 
 async function ids(query: string, scope: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const wf of env.client.workflow.list({ query: `${query} AND TaskQueue = '${scope}'` })) out.push(wf.workflowId);
+  for await (const wf of w.env.client.workflow.list({ query: `${query} AND TaskQueue = '${scope}'` })) out.push(wf.workflowId);
   return out.sort();
 }
 
 it('finds exactly the expected cases for each ready-made List Filter', async () => {
-  const indexedAttributes = await registeredSearchAttributes(env.connection, 'default');
+  const indexedAttributes = await registeredSearchAttributes(w.env.connection, 'default');
   expect(indexedAttributes).toHaveLength(11);
   const director = complaintInput({ branch, severity: 'major', indexedAttributes });
   const legal = complaintInput({ branch, indexedAttributes });
   const plain = complaintInput({ branch: otherBranch, indexedAttributes });
-  const [hd, hl, hp] = (await Promise.all([director, legal, plain].map((i) => openCase(env.client, db.models, taskQueue, i)))) as [WorkflowHandle, WorkflowHandle, WorkflowHandle];
+  const [hd, hl, hp] = (await Promise.all([director, legal, plain].map((i) => openCase(w.env.client, w.db.models, w.taskQueue, i)))) as [WorkflowHandle, WorkflowHandle, WorkflowHandle];
   for (const a of [actors.assistant, actors.supervisor, actors.director]) await hl.executeUpdate(escalateUpdate, { args: [{ actor: a }] });
   expect((await hl.query(stateQuery)).status).toBe('legal');
 
@@ -62,18 +45,18 @@ it('finds exactly the expected cases for each ready-made List Filter', async () 
     indexedAttributes,
   });
   const calm = projectInput({ branch: otherBranch, policy: FAST, contractSignedAt: new Date(now + 86_400_000).toISOString(), indexedAttributes });
-  const hc = await openProject(env.client, db.models, taskQueue, contract);
-  await openProject(env.client, db.models, taskQueue, calm);
+  const hc = await openProject(w.env.client, w.db.models, w.taskQueue, contract);
+  await openProject(w.env.client, w.db.models, w.taskQueue, calm);
   await hc.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'work_started', at: new Date(now - 9 * 86_400_000).toISOString() }] });
 
-  const q = (query: string) => ids(query, taskQueue);
+  const q = (query: string) => ids(query, w.taskQueue);
   const poll = (query: string, expected: string[]) => expect.poll(() => q(query), { timeout: 20_000, interval: 500 }).toEqual(expected.sort());
 
   await poll(LIST_FILTERS.directorLevel, [hd.workflowId]);
   await poll(LIST_FILTERS.inLegal, [hl.workflowId]);
   await poll(LIST_FILTERS.overdueCallbacksOfBranch(branch), [hc.workflowId]);
   await poll(LIST_FILTERS.overdueCallbacksOfBranch(otherBranch), []);
-  const linked = await openCase(env.client, db.models, taskQueue, complaintInput({ branch, contractNo: contract.contractNo, indexedAttributes }));
+  const linked = await openCase(w.env.client, w.db.models, w.taskQueue, complaintInput({ branch, contractNo: contract.contractNo, indexedAttributes }));
   await poll(LIST_FILTERS.everythingOfContract(contract.contractNo), [hc.workflowId, linked.workflowId]);
   await poll(LIST_FILTERS.projectsInPhase('construction'), [hc.workflowId]);
   // Open complaints have their first-callback deadline within minutes; the legal one has none.

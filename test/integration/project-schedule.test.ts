@@ -1,40 +1,22 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { milestoneUpdate, outcomeUpdate, projectStateQuery, repairDoneSignal } from '../../workflows/project.messages';
 import { HISTORY_BOUND } from '../../workflows/project.workflow';
 import { actors, complaintInput, HOUR, openCase, openProject, policyWith, projectInput, SCHEDULE_POLICY } from '../support/fixtures';
 import { acknowledgeUpdate, feedbackUpdate } from '../../workflows/complaint.messages';
-import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `schedule-${randomUUID()}`;
+const w = useCaseWorld('time-skipping');
 const DAY = 24 * HOUR;
 
-beforeAll(async () => {
-  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
-});
 
 async function sleepUntil(iso: string): Promise<void> {
-  const ms = Date.parse(iso) - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
+  const ms = Date.parse(iso) - (await w.env.currentTimeMs());
+  if (ms > 0) await w.env.sleep(ms);
 }
 
 async function callbacks(contractNo: string) {
-  const docs = await db.models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
+  const docs = await w.db.models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
   return docs.map((d) => ({ id: d._id.slice(contractNo.length + 1), dueAt: d.dueAt.toISOString(), status: d.status }));
 }
 
@@ -57,7 +39,7 @@ describe('renovation callback schedule', () => {
   it('creates every callback on its exact working-day due date, from signing to the end of the warranty', async () => {
     const input = projectInput();
     const c = input.contractNo;
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     const firstRun = (await h.describe()).runId;
 
     await sleepUntil('2026-12-10T01:00:00Z');
@@ -86,7 +68,7 @@ describe('renovation callback schedule', () => {
     ].sort((a, b) => a.dueAt.localeCompare(b.dueAt)));
 
     // Each unrecorded call: one reminder to the branch's assistants, then one escalation to the supervisor.
-    const notes = await db.models.Notification.find({ caseId: c }).lean();
+    const notes = await w.db.models.Notification.find({ caseId: c }).lean();
     const count = (type: string, role: string) => notes.filter((n) => n.type === type && n.recipientRole === role).length;
     expect(count('callback_reminder', 'assistant')).toBe(9);
     expect(count('callback_overdue', 'supervisor')).toBe(9);
@@ -98,16 +80,16 @@ describe('renovation callback schedule', () => {
     for (const cb of state.open) await outcome(h, cb.id, 'satisfied');
     const final = await h.result();
     expect(final).toMatchObject({ phase: 'closed', open: [] });
-    expect((await db.models.Project.findById(c).lean())!.phase).toBe('closed');
+    expect((await w.db.models.Project.findById(c).lean())!.phase).toBe('closed');
   });
 
   it('takes late, repeated and impossible milestones: repeats are harmless, impossible ones refused with a code', async () => {
-    const input = projectInput({ contractSignedAt: new Date((await env.currentTimeMs()) - 40 * DAY).toISOString() });
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const input = projectInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 40 * DAY).toISOString() });
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     // Signed 40 days ago: the after-signing call is already past due and exists at once.
     expect((await callbacks(input.contractNo)).map((x) => x.id)).toEqual(['after_signing.1']);
-    expect(await code(milestone(h, 'completed', new Date((await env.currentTimeMs()) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
-    const startedAt = new Date((await env.currentTimeMs()) - 30 * DAY).toISOString();
+    expect(await code(milestone(h, 'completed', new Date((await w.env.currentTimeMs()) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
+    const startedAt = new Date((await w.env.currentTimeMs()) - 30 * DAY).toISOString();
     const s1 = await milestone(h, 'work_started', startedAt);
     const s2 = await milestone(h, 'work_started', startedAt);
     expect(s2.seq).toBe(s1.seq);
@@ -118,20 +100,20 @@ describe('renovation callback schedule', () => {
     expect(ids).not.toContain('construction.3');
     expect(await code(milestone(h, 'completed', new Date(Date.parse(startedAt) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
 
-    const cancelledAt = new Date(await env.currentTimeMs()).toISOString();
+    const cancelledAt = new Date(await w.env.currentTimeMs()).toISOString();
     await milestone(h, 'cancelled', cancelledAt);
     const after = await callbacks(input.contractNo);
     expect(after.length).toBeGreaterThan(2);
     expect(after.every((x) => x.status === 'cancelled')).toBe(true);
     // Cancellation ends the schedule at once (the api answers later milestones with PROJECT_CANCELLED).
     expect(await h.result()).toMatchObject({ phase: 'cancelled', open: [] });
-    expect((await db.models.Project.findById(input.contractNo).lean())!.phase).toBe('cancelled');
+    expect((await w.db.models.Project.findById(input.contractNo).lean())!.phase).toBe('cancelled');
   });
 
   it('cancels construction calls after a late-recorded completion, moves the completion call, and refuses future dates', async () => {
-    const now = await env.currentTimeMs();
+    const now = await w.env.currentTimeMs();
     const input = projectInput({ contractSignedAt: new Date(now - 60 * DAY).toISOString(), plannedCompletionAt: new Date(now - 25 * DAY).toISOString() });
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 50 * DAY).toISOString());
     const before = await callbacks(input.contractNo);
     expect(before.map((x) => x.id)).toEqual(expect.arrayContaining(['construction.3', 'completion.1']));
@@ -149,20 +131,20 @@ describe('renovation callback schedule', () => {
 
   it('retries a call nobody answered after the policy interval and escalates it as unreachable after the last try', async () => {
     // Signed 30 days ago, so the after-signing call is past due even after a holiday shift.
-    const input = projectInput({ contractSignedAt: new Date((await env.currentTimeMs()) - 30 * DAY).toISOString() });
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const input = projectInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 30 * DAY).toISOString() });
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     const id = `${input.contractNo}.after_signing.1`;
     const first = await outcome(h, id, 'not_reached');
     expect(first.callback).toMatchObject({ status: 'due', attempts: 1 });
     const retryAt = Date.parse(first.callback.dueAt);
-    expect(retryAt - (await env.currentTimeMs())).toBeGreaterThan(DAY - HOUR);
+    expect(retryAt - (await w.env.currentTimeMs())).toBeGreaterThan(DAY - HOUR);
     expect(await code(outcome(h, id, 'not_reached'))).toBe('CALLBACK_NOT_DUE');
-    await env.sleep(DAY);
+    await w.env.sleep(DAY);
     expect((await outcome(h, id, 'not_reached')).callback).toMatchObject({ status: 'due', attempts: 2 });
-    await env.sleep(DAY);
+    await w.env.sleep(DAY);
     const third = await outcome(h, id, 'not_reached');
     expect(third.callback).toMatchObject({ status: 'escalated', attempts: 3 });
-    const unreachable = await db.models.Notification.find({ caseId: input.contractNo, type: 'callback_not_reached' }).lean();
+    const unreachable = await w.db.models.Notification.find({ caseId: input.contractNo, type: 'callback_not_reached' }).lean();
     expect(unreachable.map((n) => n.recipientRole)).toEqual(['supervisor']);
     const done = await outcome(h, id, 'satisfied');
     expect(done.callback).toMatchObject({ status: 'done', outcome: 'satisfied' });
@@ -173,14 +155,14 @@ describe('renovation callback schedule', () => {
   });
 
   it('books the post-repair callback 3 days after a warranty repair', async () => {
-    const now = await env.currentTimeMs();
+    const now = await w.env.currentTimeMs();
     const input = projectInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
     await h.signal(repairDoneSignal, { complaintId: 'C-00000000000000aa', completedAt: new Date(now + DAY).toISOString() });
     // 3 days after the repair, plus up to a weekend's shift in Shanghai time.
-    await env.sleep(9 * DAY);
+    await w.env.sleep(9 * DAY);
     const repair = (await callbacks(input.contractNo)).find((x) => x.id.startsWith('post_repair.'));
     expect(repair?.id).toBe('post_repair.C-00000000000000aa');
     // Shifted only if it lands on a weekend: never earlier than 3 days after the repair.
@@ -189,26 +171,26 @@ describe('renovation callback schedule', () => {
   });
 
   it('takes the post-repair call from a warranty repair complaint on the same contract', async () => {
-    const now = await env.currentTimeMs();
+    const now = await w.env.currentTimeMs();
     const input = projectInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
     const repair = complaintInput({ kind: 'repair', contractNo: input.contractNo, branch: input.branch });
-    const ch = await openCase(env.client, db.models, taskQueue, repair);
+    const ch = await openCase(w.env.client, w.db.models, w.taskQueue, repair);
     await ch.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
     await ch.executeUpdate(feedbackUpdate, {
       args: [{ actor: actors.branch, cause: 'seal', action: 'resealed', responsible: 'crew 2', repairCompletedAt: new Date(now).toISOString() }],
     });
-    await env.sleep(9 * DAY);
+    await w.env.sleep(9 * DAY);
     const cb = (await callbacks(input.contractNo)).find((x) => x.id === `post_repair.${repair.complaintId}`);
     expect(cb).toBeDefined();
     expect(Date.parse(cb!.dueAt) - now).toBeGreaterThanOrEqual(3 * DAY);
-    expect(await db.models.Task.countDocuments({ complaintId: repair.complaintId, type: 'post_repair_callback' })).toBe(0);
+    expect(await w.db.models.Task.countDocuments({ complaintId: repair.complaintId, type: 'post_repair_callback' })).toBe(0);
   });
 
   it('keeps a 5-year warranty with a bounded history and the policy version it started with', async () => {
-    const now = await env.currentTimeMs();
+    const now = await w.env.currentTimeMs();
     const input = projectInput({
       contractSignedAt: new Date(now - 200 * DAY).toISOString(),
       plannedCompletionAt: new Date(now - 100 * DAY).toISOString(),
@@ -218,12 +200,12 @@ describe('renovation callback schedule', () => {
         p.calendar = SCHEDULE_POLICY.calendar;
       }),
     });
-    const h = await openProject(env.client, db.models, taskQueue, input);
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 190 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 100 * DAY).toISOString());
     const runs = new Set<string>();
     for (let year = 0; year < 5; year++) {
-      await env.sleep(365 * DAY);
+      await w.env.sleep(365 * DAY);
       const d = await h.describe();
       runs.add(d.runId);
       expect(d.historyLength).toBeLessThan(HISTORY_BOUND + 200);
@@ -234,7 +216,7 @@ describe('renovation callback schedule', () => {
     const warranty = (await callbacks(input.contractNo)).filter((x) => x.id.startsWith('warranty.'));
     expect(warranty).toHaveLength(60);
     expect(runs.size).toBeGreaterThan(1);
-    await env.sleep(30 * DAY);
+    await w.env.sleep(30 * DAY);
     const final = await h.result();
     expect(final).toMatchObject({ phase: 'closed', policyVersion: 'v-old' });
   }, 120_000);

@@ -1,7 +1,7 @@
 // Per-file helpers: a fresh database on the shared FerretDB, workers over the prebuilt bundle, time-skipping servers.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { connectDatabase, createModels, type Models } from '../../db/models';
 import { createWorker } from '../../worker/create-worker';
 import type { WebhookConfig } from '../../activities/create-activities';
@@ -62,4 +62,32 @@ export function testWorker(
     workflowBundlePath: inject('workflowBundlePath'),
     overrides,
   });
+}
+
+export interface CaseWorld {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  taskQueue: string;
+}
+
+/**
+ * The setup most workflow test files share: a Temporal environment (time-skipping or the shared dev server), a fresh
+ * database and a worker on a task queue of the file's own, started before the file's tests and stopped after them.
+ */
+export function useCaseWorld(kind: 'time-skipping' | 'dev', options: { webhook?: WebhookConfig } = {}): CaseWorld {
+  const world = { taskQueue: `tq-${randomUUID()}` } as CaseWorld;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    [world.env, world.db] = await Promise.all([kind === 'dev' ? devServerEnvironment() : timeSkippingEnvironment(), freshDatabase()]);
+    worker = await testWorker(world.env.nativeConnection, world.db.models, world.taskQueue, undefined, options.webhook);
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await world.env?.teardown();
+    await world.db?.close();
+  });
+  return world;
 }
