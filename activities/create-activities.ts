@@ -80,16 +80,17 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
   return {
     async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
       const at = new Date(event.at);
-      await insertOnce(() =>
+      const dl = snapshot.deadline;
+      // The event, the projection and each notice are separate documents: written side by side, each idempotent.
+      const eventWritten = insertOnce(() =>
         CaseEvent.updateOne(
           { _id: `${complaintId}:${String(seq).padStart(6, '0')}` },
           { $setOnInsert: { complaintId, seq, at, type: event.type, level: event.level, by: event.by, data: event.data } },
           { upsert: true },
         ),
       );
-      const dl = snapshot.deadline;
       // Guarded by sequence so a late retry of an older event never overwrites a newer state.
-      await Complaint.updateOne(
+      const projected = Complaint.updateOne(
         { _id: complaintId, stateSeq: { $lt: seq } },
         {
           $set: {
@@ -118,30 +119,20 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
           },
         },
       );
-      let notificationsCreated = 0;
-      for (const role of notify) {
-        const created = await insertOnce(() =>
-          Notification.updateOne(
-            { _id: `${complaintId}:${seq}:${role}` },
-            {
-              $setOnInsert: {
-                caseId: complaintId,
-                caseType: 'complaint',
-                type: event.type,
-                recipientRole: role,
-                branch: snapshot.branch,
-                level: event.level,
-                message: notificationMessage(complaintId, event.type, event.level, event.data),
-                createdAt: at,
-                readBy: [],
-              },
-            },
-            { upsert: true },
-          ),
-        );
-        if (created) notificationsCreated++;
-      }
-      return { notificationsCreated, notificationIds: notify.map((role) => `${complaintId}:${seq}:${role}`) };
+      const notices = notify.map((role) =>
+        notifyOnce(`${complaintId}:${seq}:${role}`, {
+          caseId: complaintId,
+          caseType: 'complaint',
+          type: event.type,
+          recipientRole: role,
+          branch: snapshot.branch,
+          level: event.level,
+          message: notificationMessage(complaintId, event.type, event.level, event.data),
+          createdAt: at,
+        }),
+      );
+      const [, , ...created] = await Promise.all([eventWritten, projected, ...notices]);
+      return { notificationsCreated: created.filter(Boolean).length, notificationIds: notify.map((role) => `${complaintId}:${seq}:${role}`) };
     },
 
     async writeLegalHandoff({ complaintId, seq }: { complaintId: string; seq: number }): Promise<string> {
@@ -161,18 +152,18 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
     /** One change of a callback schedule: its event, the project projection, the callbacks it touched, the notices. */
     async recordScheduleChange({ contractNo, seq, event, project, callbacks, notify }: ScheduleChangeInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
       const at = new Date(event.at);
-      await insertOnce(() =>
+      const eventWritten = insertOnce(() =>
         ProjectEvent.updateOne(
           { _id: `${contractNo}:${String(seq).padStart(6, '0')}` },
           { $setOnInsert: { contractNo, seq, at, type: event.type, by: event.by, data: event.data } },
           { upsert: true },
         ),
       );
-      await Project.updateOne(
+      const projected = Project.updateOne(
         { _id: contractNo, stateSeq: { $lt: seq } },
         { $set: { stateSeq: seq, phase: project.phase, milestones: project.milestones, policyVersion: project.policyVersion } },
       );
-      for (const c of callbacks) {
+      const callbackWrites = callbacks.map(async (c) => {
         await insertOnce(() =>
           Callback.updateOne(
             { _id: c.id },
@@ -196,11 +187,10 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
             },
           },
         );
-      }
-      let notificationsCreated = 0;
-      for (const role of notify) {
-        const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
-        const created = await notifyOnce(`${contractNo}:${seq}:${role}`, {
+      });
+      const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
+      const notices = notify.map((role) =>
+        notifyOnce(`${contractNo}:${seq}:${role}`, {
           caseId: contractNo,
           caseType: 'project',
           type: event.type,
@@ -208,10 +198,10 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
           branch: project.branch,
           message: `${subject}: ${event.type.replace(/_/g, ' ')}`,
           createdAt: at,
-        });
-        if (created) notificationsCreated++;
-      }
-      return { notificationsCreated, notificationIds: notify.map((role) => `${contractNo}:${seq}:${role}`) };
+        }),
+      );
+      const [, , , created] = await Promise.all([eventWritten, projected, Promise.all(callbackWrites), Promise.all(notices)]);
+      return { notificationsCreated: created.filter(Boolean).length, notificationIds: notify.map((role) => `${contractNo}:${seq}:${role}`) };
     },
 
     /**
