@@ -38,7 +38,7 @@ import {
   type ComplaintInput,
   type ComplaintState,
 } from './complaint.messages';
-import { searchAttributeUpdates } from './search-attributes';
+import { missingSearchAttributes, searchAttributeUpdates } from './search-attributes';
 import { notificationDeliveries } from './notification-delivery';
 import { projectWorkflowId, repairDoneSignal } from './project.messages';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -94,6 +94,8 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   const policy = input.policy.complaint;
   const state: ComplaintState = carried ?? initialState(input);
   const indexed = input.indexedAttributes ?? [];
+  const missingAttributes = missingSearchAttributes(input.indexedAttributes ?? []);
+  if (missingAttributes.length) wf.log.warn('custom search attributes not registered; the case is not indexed on them', { missing: missingAttributes });
   let rev = 0;
   const deliveries = notificationDeliveries();
   const escalations = wf.metricMeter.createCounter('case_escalations', 'escalations', 'Complaint escalations by level reached');

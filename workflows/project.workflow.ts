@@ -18,7 +18,7 @@ import {
   type ProjectState,
 } from './project.messages';
 import { notificationDeliveries } from './notification-delivery';
-import { searchAttributeUpdates } from './search-attributes';
+import { missingSearchAttributes, searchAttributeUpdates } from './search-attributes';
 
 const { recordScheduleChange } = wf.proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -62,6 +62,8 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
   let rev = 0;
   const deliveries = notificationDeliveries();
   let registered = carried !== undefined;
+  const missingAttributes = missingSearchAttributes(input.indexedAttributes ?? []);
+  if (missingAttributes.length) wf.log.warn('custom search attributes not registered; the case is not indexed on them', { missing: missingAttributes });
   const nowMs = () => Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -33,6 +33,11 @@ export type IndexedValues = Partial<{
   Overdue: boolean;
 }>;
 
+/** Names of ours the namespace lacks; a case logs them once and runs on unindexed for those. */
+export function missingSearchAttributes(registered: readonly string[]): SearchAttributeName[] {
+  return SEARCH_ATTRIBUTE_NAMES.filter((n) => !registered.includes(n));
+}
+
 /** Update pairs limited to the attributes the namespace has registered, so a missing one never fails a workflow. */
 export function searchAttributeUpdates(values: IndexedValues, registered: readonly string[]): SearchAttributeUpdatePair[] {
   const pairs: SearchAttributeUpdatePair[] = [];
