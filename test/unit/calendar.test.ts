@@ -119,12 +119,12 @@ describe('holidaysBetween', () => {
 
   it('gives one greeting per holiday run over 2026, on its first day at 10:00 Shanghai', () => {
     expect(year2026.map((g) => [g.date, g.name])).toEqual([
-      ['2026-01-01', 'New Year'],
+      ['2026-01-01', "New Year's Day"],
       ['2026-02-15', 'Spring Festival'],
-      ['2026-04-04', 'Qingming'],
+      ['2026-04-04', 'Tomb-sweeping Day'],
       ['2026-05-01', 'Labour Day'],
-      ['2026-06-19', 'Dragon Boat'],
-      ['2026-09-25', 'Mid-Autumn'],
+      ['2026-06-19', 'Dragon Boat Festival'],
+      ['2026-09-25', 'Mid-autumn Festival'],
       ['2026-10-01', 'National Day'],
     ]);
     for (const g of year2026) expect(g.at).toBe(sh(g.date, '10:00'));
@@ -132,7 +132,7 @@ describe('holidaysBetween', () => {
 
   it('is half-open on the greeting instant, so consecutive windows greet each run exactly once', () => {
     const cut = sh('2026-10-01', '10:00');
-    expect(holidaysBetween(sh('2026-09-01'), cut, cal).map((g) => g.name)).toEqual(['Mid-Autumn']);
+    expect(holidaysBetween(sh('2026-09-01'), cut, cal).map((g) => g.name)).toEqual(['Mid-autumn Festival']);
     expect(holidaysBetween(cut, sh('2026-11-01'), cal).map((g) => g.name)).toEqual(['National Day']);
     // A run already under way when the window opens is not greeted again.
     expect(holidaysBetween(sh('2026-10-03'), sh('2026-11-01'), cal)).toEqual([]);
