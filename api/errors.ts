@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  MALFORMED_PATH: 400,
+  BAD_REQUEST: 400,
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -68,9 +70,15 @@ export function toAppError(err: unknown): AppError {
     if (cause instanceof ApplicationFailure && isCode(cause.type)) return new AppError(cause.type, cause.message);
   }
   if (err instanceof WorkflowNotFoundError) return new AppError('CASE_FINISHED', 'the case has finished and takes no more actions');
-  const e = err as { type?: string; status?: number; expose?: boolean };
+  if (err instanceof URIError) return new AppError('MALFORMED_PATH', 'the request path is not valid percent-encoded UTF-8');
+  const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string };
   if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'the request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as uncompressed or gzip/deflate UTF-8 JSON');
+  // Anything else the HTTP layer rejected as the client's fault (a corrupt gzip body, say) stays a 4xx.
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST', 'the request could not be read');
   return new AppError('INTERNAL', 'internal error');
 }
 

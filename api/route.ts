@@ -10,6 +10,8 @@ export interface HandlerContext<P, Q, B> {
   params: P;
   query: Q;
   body: B;
+  /** The declared headers, validated (e.g. idempotency-key). */
+  headers: Record<string, string | undefined>;
   user: StaffUser;
   req: Request;
   res: Response;
@@ -59,7 +61,7 @@ function parse<T extends ZodType>(schema: T | undefined, value: unknown, where: 
   if (!schema) return undefined as z.infer<T>;
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    const details = validationDetails(result.error, where === 'body' ? '' : where);
+    const details = validationDetails(result.error, where === 'body' || where === 'header' ? '' : where);
     throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${details.map((d) => `${d.field || where} ${d.message}`).join('; ')}`, details);
   }
   return result.data;
@@ -109,11 +111,12 @@ export function mountRoute<P extends ZodType, Q extends ZodType, B extends ZodTy
     requireRole(user, spec.roles, `${spec.method.toUpperCase()} ${spec.path}`);
     const params = parse(spec.params, req.params, 'path');
     const query = parse(spec.query, req.query, 'query');
+    const headers = (parse(spec.headers, req.headers, 'header') ?? {}) as Record<string, string | undefined>;
     if (spec.body && !req.is('application/json')) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
     }
     const body = parse(spec.body, req.body, 'body');
-    const result = await spec.handler({ params, query, body, user, req, res });
+    const result = await spec.handler({ params, query, body, headers, user, req, res });
     for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
     res.status(result.status).json(result.body);
   });

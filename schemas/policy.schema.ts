@@ -63,6 +63,8 @@ export const callbackPolicySchema = z.object({
   notReachedAttempts: z.number().int().min(1).max(20),
   reminderAfter: fixedDuration,
   overdueAfter: fixedDuration,
+  /** A milestone recorded late creates every past-due call of a kind up to this many; beyond it, only the latest. */
+  maxLateCallsPerKind: z.number().int().min(1).max(100).default(3),
 });
 
 export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });

@@ -40,7 +40,7 @@ export const summaryList = z
 export const notificationsQuery = z.object({
   unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  before: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(200).optional(),
 });
 
 export const notificationParams = z.object({ id: z.string().min(3).max(200) });
@@ -58,4 +58,4 @@ export const notificationView = z.object({
   read: z.boolean(),
 });
 
-export const notificationList = z.object({ items: z.array(notificationView), nextBefore: z.string().nullable() }).meta({ id: 'NotificationList' });
+export const notificationList = z.object({ items: z.array(notificationView), nextCursor: z.string().nullable() }).meta({ id: 'NotificationList' });

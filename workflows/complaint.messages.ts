@@ -97,6 +97,8 @@ export interface ComplaintState {
   approvals: ApprovalRecord[];
   policyVersion: string;
   seq: number;
+  /** Ids of the latest staff actions applied, carried across continue-as-new. */
+  handledUpdates?: string[];
 }
 
 export interface TriageInput {

@@ -38,7 +38,8 @@ import {
   type ComplaintInput,
   type ComplaintState,
 } from './complaint.messages';
-import { missingSearchAttributes, searchAttributeUpdates } from './search-attributes';
+import { upsertIndexed } from './indexing';
+import { missingSearchAttributes } from './search-attributes';
 import { notificationDeliveries } from './notification-delivery';
 import { projectWorkflowId, repairDoneSignal } from './project.messages';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -49,6 +50,8 @@ const { recordCaseEvent, writeLegalHandoff, createTask } = wf.proxyActivities<Re
 });
 
 const SYSTEM = 'system';
+/** Recent update ids a case remembers across continue-as-new, so a retried staff action is applied once. */
+const HANDLED_UPDATES_KEPT = 100;
 
 function reject(code: CaseErrorCode, message: string): never {
   throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true });
@@ -104,22 +107,20 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   const iso = (ms: number) => new Date(ms).toISOString();
 
   function index(): void {
-    wf.upsertSearchAttributes(
-      searchAttributeUpdates(
-        {
-          CaseKind: `complaint:${state.kind}`,
-          Branch: state.branch,
-          ContractNo: state.contractNo,
-          Severity: state.severity,
-          Priority: state.priority,
-          EscalationLevel: state.level,
-          Round: state.round,
-          CaseStatus: state.status,
-          NextDeadline: state.deadline && state.status === 'open' ? new Date(state.deadline.dueAt) : undefined,
-          Overdue: state.overdue,
-        },
-        indexed,
-      ),
+    upsertIndexed(
+      {
+        CaseKind: `complaint:${state.kind}`,
+        Branch: state.branch,
+        ContractNo: state.contractNo,
+        Severity: state.severity,
+        Priority: state.priority,
+        EscalationLevel: state.level,
+        Round: state.round,
+        CaseStatus: state.status,
+        NextDeadline: state.deadline && state.status === 'open' ? new Date(state.deadline.dueAt) : undefined,
+        Overdue: state.overdue,
+      },
+      indexed,
     );
     wf.setCurrentDetails(
       `${state.status} · ${state.step} · level ${state.level} · round ${state.round}` +
@@ -149,6 +150,8 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     state.step = step;
     const len = stepDeadlineMs(step, state.kind, state.priority, policy);
     state.deadline = len === undefined ? undefined : { step, startedAt: iso(at), dueAt: iso(at + len), warningsSent: 0 };
+    // A step begun while the case is paused waits whole: resume gives it its full length.
+    if (state.deadline && state.status === 'paused') state.deadline.remainingMs = len;
     rev++;
   }
 
@@ -324,7 +327,11 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       def,
       (arg: A) =>
         exclusive(async () => {
+          // Temporal dedups update ids within a run; the carried list keeps a retried action harmless across runs too.
+          const updateId = wf.currentUpdateInfo()?.id;
+          if (updateId && state.handledUpdates?.includes(updateId)) return { ...state };
           check(arg);
+          if (updateId) state.handledUpdates = [...(state.handledUpdates ?? []), updateId].slice(-HANDLED_UPDATES_KEPT);
           await handle(arg);
           return { ...state };
         }),
@@ -597,11 +604,18 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     });
   }
 
+  /** Waits until no handler runs and no delivery is pending; an update accepted while draining is waited for too. */
+  async function settleBeforeHandover(): Promise<void> {
+    do {
+      await wf.condition(wf.allHandlersFinished);
+      await deliveries.drain();
+    } while (!wf.allHandlersFinished());
+  }
+
   // ---- the case's clock: wake at the next timer or on any change, whichever comes first ----
   while (!finished()) {
     if (wf.workflowInfo().continueAsNewSuggested) {
-      await wf.condition(wf.allHandlersFinished);
-      await deliveries.drain();
+      await settleBeforeHandover();
       await wf.continueAsNew<typeof ComplaintCase>(input, state);
     }
     const timer = nextTimer();
@@ -618,7 +632,6 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     if (wakeAt === Infinity) await wf.condition(() => rev !== seen);
     else await wf.condition(() => rev !== seen, Math.max(1, wakeAt - nowMs()));
   }
-  await wf.condition(wf.allHandlersFinished);
-  await deliveries.drain();
+  await settleBeforeHandover();
   return state;
 }

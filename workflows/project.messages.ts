@@ -58,6 +58,8 @@ export interface ProjectState {
   outcomes: Record<string, ClosedCallback>;
   policyVersion: string;
   seq: number;
+  /** Ids of the latest milestone and outcome updates applied, carried across continue-as-new. */
+  handledUpdates?: string[];
 }
 
 export interface MilestoneInput {

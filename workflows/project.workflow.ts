@@ -18,7 +18,8 @@ import {
   type ProjectState,
 } from './project.messages';
 import { notificationDeliveries } from './notification-delivery';
-import { missingSearchAttributes, searchAttributeUpdates } from './search-attributes';
+import { upsertIndexed } from './indexing';
+import { missingSearchAttributes } from './search-attributes';
 
 const { recordScheduleChange } = wf.proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -28,6 +29,8 @@ const { recordScheduleChange } = wf.proxyActivities<ReturnType<typeof createActi
 /** Beyond this many events a run hands over to a fresh one even before the SDK suggests it. */
 export const HISTORY_BOUND = 2_000;
 const SYSTEM = 'system';
+/** Recent update ids a schedule remembers across continue-as-new, so a retried milestone or outcome applies once. */
+const HANDLED_UPDATES_KEPT = 100;
 const OPEN = new Set(['due', 'overdue', 'escalated']);
 
 function reject(code: string, message: string): never {
@@ -70,18 +73,16 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
   function index(): void {
     const open = state.open.filter((c) => OPEN.has(c.status));
     const next = open.length ? Math.min(...open.map((c) => c.dueAt)) : undefined;
-    wf.upsertSearchAttributes(
-      searchAttributeUpdates(
-        {
-          CaseKind: 'project',
-          Branch: state.branch,
-          ContractNo: state.contractNo,
-          Phase: state.phase,
-          NextDeadline: next === undefined ? undefined : new Date(next),
-          Overdue: open.some((c) => c.status === 'overdue' || c.status === 'escalated'),
-        },
-        input.indexedAttributes ?? [],
-      ),
+    upsertIndexed(
+      {
+        CaseKind: 'project',
+        Branch: state.branch,
+        ContractNo: state.contractNo,
+        Phase: state.phase,
+        NextDeadline: next === undefined ? undefined : new Date(next),
+        Overdue: open.some((c) => c.status === 'overdue' || c.status === 'escalated'),
+      },
+      input.indexedAttributes ?? [],
     );
     wf.setCurrentDetails(`${state.phase} · ${open.length} open callback(s)${next ? ` · next due ${iso(next)}` : ''}`);
   }
@@ -118,8 +119,22 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
   async function createDue(now: number): Promise<void> {
     if (m.cancelledAt !== undefined) return;
     const created = new Set(state.created);
-    for (const p of plannedCallbacks(state.contractNo, m, policy, horizon(now))) {
-      if (p.dueAt > now || created.has(p.id)) continue;
+    const due = plannedCallbacks(state.contractNo, m, policy, horizon(now)).filter((p) => p.dueAt <= now && !created.has(p.id));
+    if (wf.patched('late-milestone-catch-up')) {
+      // A milestone recorded very late makes every past-due call up to the policy's bound, beyond it only the latest.
+      const max = cb.maxLateCallsPerKind ?? 3;
+      const skipped = (['construction', 'holiday_greeting'] as const).flatMap((kind) => {
+        const ofKind = due.filter((p) => p.kind === kind);
+        return ofKind.length > max ? ofKind.slice(0, -1) : [];
+      });
+      if (skipped.length) {
+        state.created.push(...skipped.map((p) => p.id));
+        await record('callbacks_skipped', SYSTEM, { count: skipped.length, kinds: [...new Set(skipped.map((p) => p.kind))], until: iso(skipped[skipped.length - 1]!.dueAt) });
+      }
+      for (const p of skipped) created.add(p.id);
+    }
+    for (const p of due) {
+      if (created.has(p.id)) continue;
       const c: CallbackState = { id: p.id, kind: p.kind, dueAt: p.dueAt, activeSince: Math.max(p.dueAt, now), status: 'due', reminded: false, attempts: 0, version: 0 };
       state.created.push(p.id);
       state.open.push(c);
@@ -184,7 +199,7 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     const plan = new Map(plannedCallbacks(state.contractNo, m, policy, horizon(now)).map((p) => [p.id, p]));
     const changed: CallbackState[] = [];
     for (const c of state.open) {
-      if (c.kind === 'construction' && m.completedAt !== undefined && c.dueAt >= m.completedAt) {
+      if ((c.kind === 'construction' || c.kind === 'holiday_greeting') && m.completedAt !== undefined && c.dueAt >= m.completedAt) {
         c.status = 'cancelled';
         changed.push(c);
       } else if (c.kind === 'completion' && c.attempts === 0) {
@@ -211,6 +226,16 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     return true;
   }
 
+  // Temporal dedups update ids within a run; the carried list keeps a retried action harmless across runs too.
+  const alreadyHandled = () => {
+    const id = wf.currentUpdateInfo()?.id;
+    return id !== undefined && (state.handledUpdates ?? []).includes(id);
+  };
+  const remember = () => {
+    const id = wf.currentUpdateInfo()?.id;
+    if (id) state.handledUpdates = [...(state.handledUpdates ?? []), id].slice(-HANDLED_UPDATES_KEPT);
+  };
+
   wf.setHandler(projectStateQuery, () => state);
   wf.setHandler(registrationUpdate, async () => {
     await wf.condition(() => registered);
@@ -221,9 +246,11 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     milestoneUpdate,
     (arg) =>
       exclusive(async () => {
+        if (alreadyHandled()) return { ...state };
         const verdict = checkMilestone(m, arg.type, Date.parse(arg.at), arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined, nowMs());
         if (verdict === 'repeat') return { ...state };
         if (verdict) reject(verdict.code, verdict.message);
+        remember();
         const at = Date.parse(arg.at);
         const changed: CallbackState[] = [];
         switch (arg.type) {
@@ -270,6 +297,20 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     };
   }
 
+  /** The answer to a repeated outcome: the call as it stands, open or closed. */
+  function repeatView(callbackId: string): OutcomeResult | undefined {
+    const open = state.open.find((c) => c.id === callbackId);
+    if (open) return view(open, true);
+    const closed = state.outcomes[callbackId];
+    if (!closed) return undefined;
+    const outcome = closed.outcome === 'cancelled' ? undefined : closed.outcome;
+    return {
+      callback: { id: callbackId, kind: closed.kind, dueAt: iso(closed.dueAt), status: outcome ? 'done' : 'cancelled', outcome, attempts: closed.attempts },
+      complaintId: closed.complaintId,
+      repeat: true,
+    };
+  }
+
   function checkOutcome(arg: { callbackId: string; result: CallbackResult }): CallbackState | OutcomeResult {
     const open = state.open.find((c) => c.id === arg.callbackId);
     if (open) {
@@ -280,19 +321,18 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     const done = state.outcomes[arg.callbackId];
     if (done === undefined) reject(ScheduleErrors.CALLBACK_NOT_FOUND, `callback ${arg.callbackId} is not part of this schedule`);
     if (done.outcome !== arg.result) reject(ScheduleErrors.OUTCOME_ALREADY_RECORDED, `this callback is already closed as ${done.outcome}`);
-    return {
-      callback: { id: arg.callbackId, kind: done.kind, dueAt: iso(done.dueAt), status: 'done', outcome: done.outcome, attempts: done.attempts },
-      complaintId: done.complaintId,
-      repeat: true,
-    };
+    return repeatView(arg.callbackId)!;
   }
 
   wf.setHandler(
     outcomeUpdate,
     (arg) =>
       exclusive(async () => {
+        const repeat = alreadyHandled() ? repeatView(arg.callbackId) : undefined;
+        if (repeat) return repeat;
         const found = checkOutcome(arg);
         if (!('version' in found)) return found;
+        remember();
         const c = found;
         const by = arg.actor.sub;
         if (arg.result === 'not_reached') {
@@ -365,8 +405,11 @@ export async function RenovationCallbackSchedule(input: ProjectInput, carried?: 
     else await wf.condition(() => rev !== seen);
   }
 
-  await wf.condition(wf.allHandlersFinished);
-  await deliveries.drain();
+  // An update accepted while deliveries drain is waited for too, so continue-as-new never drops one.
+  do {
+    await wf.condition(wf.allHandlersFinished);
+    await deliveries.drain();
+  } while (!wf.allHandlersFinished());
   if (finished()) return state;
   await wf.continueAsNew<typeof RenovationCallbackSchedule>(input, state);
   return state;

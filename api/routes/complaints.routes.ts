@@ -85,8 +85,8 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
       200: { description: 'Repeat of an Idempotency-Key: the same case', schema: complaintCreated },
     },
     errors: ['REAL_NAME_REQUIRED', 'DETAILS_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
-    handler: async ({ body, user, req }) => {
-      const key = idempotencyHeaders.parse(req.headers)['idempotency-key'];
+    handler: async ({ body, user, headers }) => {
+      const key = headers['idempotency-key'];
       const { created, body: out } = await service.open(body, user, key);
       return { status: created ? 201 : 200, body: out, headers: { Location: `/v1/complaints/${out.id}` } };
     },
@@ -127,8 +127,8 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
       body: spec.body,
       responses: { 200: { description: 'The case after the action', schema: complaintSummary } },
       errors: [...ACTION_ERRORS, ...(spec.errors ?? [])],
-      handler: async ({ params, body, user, req }) => {
-        const key = idempotencyHeaders.parse(req.headers)['idempotency-key'];
+      handler: async ({ params, body, user, headers }) => {
+        const key = headers['idempotency-key'];
         const arg = spec.toArg(body as never, user);
         return { status: 200, body: await service.act(params.id, user, spec.update, arg as never, spec.action, key) };
       },

@@ -73,8 +73,8 @@ export function projectRoutes(router: Router, registry: OpenAPIRegistry, authent
     body: milestoneBody,
     responses: { 202: { description: 'Recorded; the callbacks follow', schema: projectPhase } },
     errors: ['NOT_FOUND', 'PROJECT_CANCELLED', 'PROJECT_CLOSED', 'MILESTONE_OUT_OF_ORDER', 'MILESTONE_CONFLICT'],
-    handler: async ({ params, body, user, req }) => {
-      const key = idempotencyHeaders.parse(req.headers)['idempotency-key'];
+    handler: async ({ params, body, user, headers }) => {
+      const key = headers['idempotency-key'];
       return { status: 202, body: await service.milestone(params.contractNo, body, user, key) };
     },
   });
@@ -101,8 +101,8 @@ export function projectRoutes(router: Router, registry: OpenAPIRegistry, authent
     body: outcomeBody,
     responses: { 200: { description: 'The callback after the outcome', schema: outcomeRecorded } },
     errors: ['NOT_FOUND', 'CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT'],
-    handler: async ({ params, body, user, req }) => {
-      const key = idempotencyHeaders.parse(req.headers)['idempotency-key'];
+    handler: async ({ params, body, user, headers }) => {
+      const key = headers['idempotency-key'];
       return { status: 200, body: await service.outcome(params.id, body, user, key) };
     },
   });

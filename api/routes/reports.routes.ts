@@ -17,6 +17,7 @@ import {
 } from '../../schemas/report.schema';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
+import { decodeCursor, encodeCursor } from '../cursor';
 import { mountRoute } from '../route';
 import { ROLES } from '../../domain/roles';
 
@@ -86,16 +87,19 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     query: notificationsQuery,
     responses: { 200: { description: 'One page of notifications', schema: notificationList } },
     handler: async ({ query, user }) => {
-      const filter = notificationFilter(user);
-      if (query.unread === true) filter.readBy = { $ne: user.sub };
-      if (query.before) filter.createdAt = { $lt: new Date(query.before) };
-      const docs = await models.Notification.find(filter).sort({ createdAt: -1, _id: 1 }).limit(query.limit + 1).lean();
+      const filter: Record<string, unknown>[] = [notificationFilter(user)];
+      if (query.unread === true) filter.push({ readBy: { $ne: user.sub } });
+      const cursor = decodeCursor(query.cursor);
+      // Several roles' notices of one event share createdAt: the id breaks the tie so no page skips one.
+      if (cursor) filter.push({ $or: [{ createdAt: { $lt: cursor.at } }, { createdAt: cursor.at, _id: { $lt: cursor.id } }] });
+      const docs = await models.Notification.find({ $and: filter }).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).lean();
       const page = docs.slice(0, query.limit);
+      const last = page[page.length - 1];
       return {
         status: 200,
         body: {
           items: page.map((n) => ({ ...notificationPayload(n), read: (n.readBy ?? []).includes(user.sub) })),
-          nextBefore: docs.length > query.limit ? page[page.length - 1]!.createdAt.toISOString() : null,
+          nextCursor: docs.length > query.limit && last ? encodeCursor(last.createdAt, last._id) : null,
         },
       };
     },

@@ -12,7 +12,7 @@ import {
   type ComplaintKind,
 } from '../../domain/complaint.rules';
 import { durationMs } from '../../domain/duration';
-import type { ComplaintDoc, Models } from '../../db/models';
+import { isDuplicateKey, type ComplaintDoc, type Models } from '../../db/models';
 import type { Policy } from '../../schemas/policy.schema';
 import type { CreateComplaintBody } from '../../schemas/complaint.schema';
 import {
@@ -37,9 +37,23 @@ export interface ComplaintDeps {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** Who chose the key: a client's Idempotency-Key and the system's own keys never collide. */
+export type KeyScope = 'client' | 'callback';
+
 /** Same key, same complaint: the id derives from the Idempotency-Key, or is random without one. */
-export function complaintIdFor(idempotencyKey: string | undefined): string {
-  return `C-${idempotencyKey ? sha256(`complaint:${idempotencyKey}`).slice(0, 16) : randomBytes(8).toString('hex')}`;
+export function complaintIdFor(idempotencyKey: string | undefined, scope: KeyScope = 'client'): string {
+  return `C-${idempotencyKey ? sha256(`complaint:${scope}:${idempotencyKey}`).slice(0, 16) : randomBytes(8).toString('hex')}`;
+}
+
+/** Hash of a request body that ignores key order, so a retry that serialises fields differently still matches. */
+export function requestHashOf(value: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  return sha256(JSON.stringify(canonical(value)));
 }
 
 /** A stable key for "the same customer" that needs no raw phone number in queries. */
@@ -105,16 +119,16 @@ export function createComplaintService(deps: ComplaintDeps) {
   }
 
   return {
-    async open(body: CreateComplaintBody, user: StaffUser, idempotencyKey?: string) {
+    async open(body: CreateComplaintBody, user: StaffUser, idempotencyKey?: string, scope: KeyScope = 'client') {
       checkIntake(body);
-      const id = complaintIdFor(idempotencyKey);
-      const requestHash = sha256(JSON.stringify(body));
-      const existing = await models.Complaint.findById(id).lean();
-      if (existing && existing.requestHash !== requestHash) {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different complaint', [
+      const id = complaintIdFor(idempotencyKey, scope);
+      const requestHash = requestHashOf(body);
+      const keyReused = () =>
+        new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different complaint', [
           { field: 'Idempotency-Key', rule: 'same_body', message: 'a repeat must send the same body' },
         ]);
-      }
+      let existing = await models.Complaint.findById(id).lean();
+      if (existing && existing.requestHash !== requestHash) throw keyReused();
       const key = body.complainant.anonymous ? undefined : customerKey(body.complainant.phone);
       const repeat = existing ? Boolean(existing.repeat) : await isRepeat(key, id);
       const severity = effectiveSeverity(body.source, body.severity, policy.complaint);
@@ -136,7 +150,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       };
       const level = initialLevel(severity, repeat, policy.complaint);
       if (!existing) {
-        await models.Complaint.updateOne(
+        const inserted = await models.Complaint.updateOne(
           { _id: id },
           {
             $setOnInsert: {
@@ -167,7 +181,18 @@ export function createComplaintService(deps: ComplaintDeps) {
             },
           },
           { upsert: true },
+        ).then(
+          (r) => r.upsertedCount === 1,
+          (err) => {
+            if (isDuplicateKey(err)) return false;
+            throw err;
+          },
         );
+        // A concurrent request with the same key won the insert: it is the first, this one a repeat of it.
+        if (!inserted) {
+          existing = await models.Complaint.findById(id).lean();
+          if (!existing || existing.requestHash !== requestHash) throw keyReused();
+        }
       }
       const state = await startWorkflow(input, body);
       const doc = state ? undefined : await models.Complaint.findById(id).lean();

@@ -105,7 +105,7 @@ export function createProjectService(deps: ProjectDeps) {
       ]);
     }
     try {
-      const { body } = await complaints.open(parsed.data, user, `callback-problem:${cb._id}`);
+      const { body } = await complaints.open(parsed.data, user, `callback-problem:${cb._id}`, 'callback');
       return body.id;
     } catch (err) {
       if (err instanceof AppError && err.code === 'IDEMPOTENCY_KEY_REUSED') {

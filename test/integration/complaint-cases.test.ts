@@ -75,6 +75,20 @@ describe('complaint cases under time skipping', () => {
     expect(missed.map((e) => (e.data as { step: string }).step)).toEqual(['branch_feedback']);
   });
 
+  it('gives a step begun while paused its whole time once the case resumes', async () => {
+    const input = complaintInput();
+    const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
+    await handle.executeUpdate(pauseUpdate, { args: [{ actor: actors.assistant }] });
+    const acked = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
+    expect(acked).toMatchObject({ status: 'paused', step: 'branch_feedback' });
+    expect(acked.deadline!.remainingMs).toBe(24 * HOUR);
+    await w.env.sleep(2 * DAY);
+    const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] });
+    expect(Date.parse(resumed.deadline!.dueAt) - (await w.env.currentTimeMs())).toBeGreaterThan(23 * HOUR);
+    await w.env.sleep(HOUR);
+    expect(await handle.query(stateQuery)).toMatchObject({ step: 'branch_feedback', overdue: false });
+  });
+
   it('closes, creates the survey task a week later, reopens within the window and refuses after it', async () => {
     const input = complaintInput();
     const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);

@@ -138,6 +138,41 @@ describe('open endpoints and errors', () => {
   });
 });
 
+describe('hostile requests stay 4xx', () => {
+  it('names a bad Idempotency-Key, a malformed path and an unsupported body encoding', async () => {
+    const shortKey = await api.call('POST', '/v1/complaints', { token: tokens.assistant, body: customer(), headers: { 'idempotency-key': 'short' } });
+    expect(shortKey.status).toBe(400);
+    expect(shortKey.body.error.details[0].field).toBe('idempotency-key');
+    const path = await api.call('GET', '/v1/complaints/%E0%A4%A', { token: tokens.assistant });
+    expect(path.status).toBe(400);
+    const latin = await api.call('POST', '/v1/complaints', {
+      token: tokens.assistant,
+      raw: JSON.stringify(customer()),
+      contentType: 'application/json; charset=latin1',
+    });
+    expect(latin.status).toBe(415);
+    const gzip = await api.call('POST', '/v1/complaints', {
+      token: tokens.assistant,
+      raw: 'not gzip at all',
+      headers: { 'content-encoding': 'gzip' },
+    });
+    expect(gzip.status).toBeGreaterThanOrEqual(400);
+    expect(gzip.status).toBeLessThan(500);
+  });
+
+  it('answers concurrent repeats of one Idempotency-Key with one case: one 201, the rest 200, a different body 409', async () => {
+    const key = `race-${randomUUID()}`;
+    const body = customer();
+    const same = await Promise.all(Array.from({ length: 6 }, () => open(body, key)));
+    expect(same.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(same.map((r) => r.body.id)).size).toBe(1);
+    const mixed = await Promise.all(Array.from({ length: 4 }, (_, i) => open(customer({ description: `variant ${i}` }), `race2-${key}`)));
+    expect(mixed.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(mixed.filter((r) => r.status === 409).every((r) => r.body.error.code === 'IDEMPOTENCY_KEY_REUSED')).toBe(true);
+    expect(mixed.filter((r) => r.status >= 500)).toEqual([]);
+  });
+});
+
 describe('POST /v1/complaints', () => {
   it('opens a case (201) and a repeat with the same Idempotency-Key returns the same case (200)', async () => {
     const key = `key-${randomUUID()}`;

@@ -129,6 +129,19 @@ describe('renovation callback schedule', () => {
     expect(Date.parse(completion.dueAt)).toBeLessThan(completedAt + 9 * DAY);
   });
 
+  it('catches up a very late work start with one construction call, not one per missed interval', async () => {
+    const now = await w.env.currentTimeMs();
+    const input = projectInput({ contractSignedAt: new Date(now - 400 * DAY).toISOString(), plannedCompletionAt: new Date(now + 30 * DAY).toISOString() });
+    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    await milestone(h, 'work_started', new Date(now - 390 * DAY).toISOString());
+    const construction = (await callbacks(input.contractNo)).filter((x) => x.id.startsWith('construction.'));
+    expect(construction).toHaveLength(1);
+    // 10 d, 25 d, then every 15 d: the 26th call (at 385 d) is the latest past due.
+    expect(construction[0]!.id).toBe('construction.26');
+    const skipped = await w.db.models.ProjectEvent.findOne({ contractNo: input.contractNo, type: 'callbacks_skipped' }).lean();
+    expect(skipped!.data).toMatchObject({ count: 25 });
+  });
+
   it('retries a call nobody answered after the policy interval and escalates it as unreachable after the last try', async () => {
     // Signed 30 days ago, so the after-signing call is past due even after a holiday shift.
     const input = projectInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 30 * DAY).toISOString() });

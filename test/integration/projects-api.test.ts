@@ -4,7 +4,7 @@ import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { complaintIdFor } from '../../api/services/complaints.service';
+import { complaintIdFor, createComplaintService } from '../../api/services/complaints.service';
 import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
 import { projectWorkflowId } from '../../workflows/project.messages';
 import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
@@ -523,7 +523,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const res = await outcome(id, { result: 'problem', notes: 'Customer upset', problem });
     expect(res.status).toBe(200);
     expect(res.body.complaintId).toMatch(/^C-[0-9a-f]{16}$/);
-    expect(res.body.complaintId).toBe(complaintIdFor(`callback-problem:${id}`));
+    expect(res.body.complaintId).toBe(complaintIdFor(`callback-problem:${id}`, 'callback'));
     expect(res.body.callback).toMatchObject({ id, status: 'done', outcome: 'problem', complaintId: res.body.complaintId });
 
     const complaint = await api.call('GET', `/v1/complaints/${res.body.complaintId}`, { token: tokens.assistant });
@@ -555,13 +555,16 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const c = body.contractNo;
     const id = `${c}.after_signing.1`;
     expect((await register(body)).status).toBe(201);
-    // What the first attempt did before it crashed: the intake ran under the callback's key.
-    const opened = await api.call('POST', '/v1/complaints', {
-      token: tokens.assistant,
-      headers: { 'idempotency-key': `callback-problem:${id}` },
-      body: { kind: 'customer', source: 'callback', contractNo: c, branch: 'north', complainant: body.customer, category: problem.category, description: problem.description, severity: 'general' },
-    });
+    // What the first attempt did before it crashed: the intake ran under the callback's own (system) key.
+    const intake = createComplaintService({ client: env.client, models: db.models, policy: POLICY, taskQueue, indexedAttributes: async () => [] });
+    const complaintBody = { kind: 'customer', source: 'callback', contractNo: c, branch: 'north', complainant: { ...body.customer, anonymous: false }, category: problem.category, description: problem.description, severity: 'general' } as const;
+    const first = await intake.open(complaintBody, { sub: 'staff-assistant', name: 'Test Staff', roles: ['assistant'] }, `callback-problem:${id}`, 'callback');
+    const opened = { status: first.created ? 201 : 200, body: first.body };
     expect(opened.status).toBe(201);
+    // A client sending the same text as its own Idempotency-Key gets a complaint of its own, never the system's.
+    const client = await api.call('POST', '/v1/complaints', { token: tokens.assistant, headers: { 'idempotency-key': `callback-problem:${id}` }, body: complaintBody });
+    expect(client.body.id).not.toBe(opened.body.id);
+    await db.models.Complaint.deleteOne({ _id: client.body.id });
     expect((await db.models.Callback.findById(id).lean())!.status).toBe('due');
 
     const res = await outcome(id, { result: 'problem', problem });

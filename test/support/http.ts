@@ -36,7 +36,7 @@ export async function serve(app: Express) {
     let body: string | undefined;
     if (opts.raw !== undefined) {
       body = opts.raw;
-      headers['content-type'] = opts.contentType ?? 'application/json';
+      headers['content-type'] ??= opts.contentType ?? 'application/json';
     } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
