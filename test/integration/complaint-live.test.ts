@@ -1,8 +1,8 @@
 // One whole ladder live on the dev server, with a policy in seconds instead of days.
 import { expect, it } from 'vitest';
 import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
-import { stateQuery } from '../../workflows/complaint.messages';
-import { complaintInput, history, openCase, policyWith } from '../support/fixtures';
+import { acknowledgeUpdate, stateQuery } from '../../workflows/complaint.messages';
+import { actors, complaintInput, history, openCase, policyWith } from '../support/fixtures';
 import { useCaseWorld } from '../support/harness';
 
 const w = useCaseWorld('dev');
@@ -31,4 +31,12 @@ it('walks to legal by itself in about ten seconds, indexed for the Web UI', asyn
   expect(desc.searchAttributes.EscalationLevel).toEqual(['legal']);
   expect(desc.searchAttributes.CaseStatus).toEqual(['legal']);
   expect(desc.searchAttributes.Round).toEqual([4]);
+});
+
+it('runs a case in a namespace that lacks our search attributes, unindexed rather than failing', async () => {
+  const input = complaintInput({ indexedAttributes: [] });
+  const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
+  const acked = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
+  expect(acked).toMatchObject({ acknowledged: true, step: 'branch_feedback' });
+  expect((await handle.describe()).searchAttributes.EscalationLevel).toBeUndefined();
 });
