@@ -1,13 +1,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
 import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
-import { POLICY } from '../support/fixtures';
-import { serve, token, TEST_SECRET } from '../support/http';
+import { serve, testAppDeps, token } from '../support/http';
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -35,17 +32,7 @@ beforeAll(async () => {
   [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
   worker = await testWorker(env.nativeConnection, db.models, taskQueue);
   running = worker.run();
-  const { app } = createApp({
-    client: env.client,
-    models: db.models,
-    policy: POLICY,
-    taskQueue,
-    jwtSecret: TEST_SECRET,
-    bodyLimit: '20kb',
-    logger: pino({ level: 'silent' }),
-    indexedAttributes: () => registeredSearchAttributes(env.connection, 'default'),
-    readiness: async () => ({ temporal: true, database: true }),
-  });
+  const { app } = createApp(testAppDeps(env, db.models, taskQueue));
   api = await serve(app);
   for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr'] as const) {
     tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});
@@ -90,17 +77,7 @@ describe('open endpoints and errors', () => {
   });
 
   it('is not ready (503) when Temporal or the database is unreachable', async () => {
-    const { app } = createApp({
-      client: env.client,
-      models: db.models,
-      policy: POLICY,
-      taskQueue,
-      jwtSecret: TEST_SECRET,
-      bodyLimit: '20kb',
-      logger: pino({ level: 'silent' }),
-      indexedAttributes: async () => [],
-      readiness: async () => ({ temporal: false, database: true }),
-    });
+    const { app } = createApp(testAppDeps(env, db.models, taskQueue, { readiness: async () => ({ temporal: false, database: true }) }));
     const down = await serve(app);
     const res = await down.call('GET', '/readyz');
     await down.close();

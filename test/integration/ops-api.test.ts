@@ -7,11 +7,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createApiMetrics } from '../../api/metrics';
-import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
 import { REDACT_PATHS } from '../../config/logger';
-import { POLICY } from '../support/fixtures';
 import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
-import { serve, token, TEST_SECRET } from '../support/http';
+import { serve, testAppDeps, token } from '../support/http';
 
 const NAME = 'Zhang Xiaoming';
 const PHONE = '13912345678';
@@ -34,18 +32,7 @@ beforeAll(async () => {
       done();
     },
   });
-  const { app } = createApp({
-    client: env.client,
-    models: db.models,
-    policy: POLICY,
-    taskQueue,
-    jwtSecret: TEST_SECRET,
-    bodyLimit: '100kb',
-    logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink),
-    metrics,
-    indexedAttributes: () => registeredSearchAttributes(env.connection, 'default'),
-    readiness: async () => ({ temporal: true, database: true }),
-  });
+  const { app } = createApp(testAppDeps(env, db.models, taskQueue, { bodyLimit: '100kb', logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink), metrics }));
   api = await serve(app);
 });
 afterAll(async () => {

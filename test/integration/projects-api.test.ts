@@ -1,15 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import pino from 'pino';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { complaintIdFor, createComplaintService } from '../../api/services/complaints.service';
-import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
 import { projectWorkflowId } from '../../workflows/project.messages';
 import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
 import { HOUR, POLICY } from '../support/fixtures';
-import { serve, token, TEST_SECRET } from '../support/http';
+import { serve, testAppDeps, token } from '../support/http';
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -24,17 +22,7 @@ beforeAll(async () => {
   [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
   worker = await testWorker(env.nativeConnection, db.models, taskQueue);
   running = worker.run();
-  const { app } = createApp({
-    client: env.client,
-    models: db.models,
-    policy: POLICY,
-    taskQueue,
-    jwtSecret: TEST_SECRET,
-    bodyLimit: '20kb',
-    logger: pino({ level: 'silent' }),
-    indexedAttributes: () => registeredSearchAttributes(env.connection, 'default'),
-    readiness: async () => ({ temporal: true, database: true }),
-  });
+  const { app } = createApp(testAppDeps(env, db.models, taskQueue));
   api = await serve(app);
   for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr', 'admin'] as const) {
     tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});

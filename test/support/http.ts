@@ -2,6 +2,12 @@
 import { SignJWT } from 'jose';
 import type { Express } from 'express';
 import type { AddressInfo, Server } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import pino from 'pino';
+import type { AppDeps } from '../../api/app';
+import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
+import { loadPolicy } from '../../config/policy';
+import type { Models } from '../../db/models';
 import type { Role } from '../../domain/roles';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
@@ -52,4 +58,20 @@ export async function serve(app: Express) {
     return { status: res.status, body: parsed, headers: res.headers };
   }
   return { call, base, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** The app as tests build it: real Temporal client and models, the company policy, a silent logger, ready checks on. */
+export function testAppDeps(env: TestWorkflowEnvironment, models: Models, taskQueue: string, patch: Partial<AppDeps> = {}): AppDeps {
+  return {
+    client: env.client,
+    models,
+    policy: loadPolicy(),
+    taskQueue,
+    jwtSecret: TEST_SECRET,
+    bodyLimit: '20kb',
+    logger: pino({ level: 'silent' }),
+    indexedAttributes: () => registeredSearchAttributes(env.connection, 'default'),
+    readiness: async () => ({ temporal: true, database: true }),
+    ...patch,
+  };
 }
