@@ -1,17 +1,11 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 import { serve, testAppDeps, token } from '../support/http';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let api: Awaited<ReturnType<typeof serve>>;
-const taskQueue = `api-${randomUUID()}`;
+const w = useCaseWorld('dev');
 const tokens: Record<string, string> = {};
 
 // A new phone number per case, so cases are not taken for a repeat complainant.
@@ -29,10 +23,7 @@ const customer = (patch: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
-  const { app } = createApp(testAppDeps(env, db.models, taskQueue));
+  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
   api = await serve(app);
   for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr'] as const) {
     tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});
@@ -41,10 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
 });
 
 async function open(body: Record<string, unknown> = customer(), key?: string) {
@@ -77,7 +64,7 @@ describe('open endpoints and errors', () => {
   });
 
   it('is not ready (503) when Temporal or the database is unreachable', async () => {
-    const { app } = createApp(testAppDeps(env, db.models, taskQueue, { readiness: async () => ({ temporal: false, database: true }) }));
+    const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue, { readiness: async () => ({ temporal: false, database: true }) }));
     const down = await serve(app);
     const res = await down.call('GET', '/readyz');
     await down.close();
@@ -160,14 +147,14 @@ describe('POST /v1/complaints', () => {
     const again = await open(body, key);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(first.body.id);
-    expect(await db.models.Complaint.countDocuments({ _id: first.body.id })).toBe(1);
+    expect(await w.db.models.Complaint.countDocuments({ _id: first.body.id })).toBe(1);
     const other = await open({ ...body, description: 'something else' }, key);
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   it('refuses an anonymous staff complaint (422 REAL_NAME_REQUIRED) and writes nothing', async () => {
-    const before = await db.models.Complaint.countDocuments();
+    const before = await w.db.models.Complaint.countDocuments();
     const res = await open({
       kind: 'staff',
       source: 'letter',
@@ -185,7 +172,7 @@ describe('POST /v1/complaints', () => {
     expect(missing.status).toBe(422);
     expect(missing.body.error.code).toBe('DETAILS_REQUIRED');
     expect(missing.body.error.details.map((d: { field: string }) => d.field)).toEqual(['accused', 'occurredAt', 'location']);
-    expect(await db.models.Complaint.countDocuments()).toBe(before);
+    expect(await w.db.models.Complaint.countDocuments()).toBe(before);
   });
 
   it('escalates a repeat complainant at once: general to the supervisor, serious to the director', async () => {
@@ -295,7 +282,7 @@ describe('case actions', () => {
     const e2 = await api.call('POST', `/v1/complaints/${body.id}/escalate`, { token: tokens.assistant, body: {}, headers });
     expect(e1.body.level).toBe('supervisor');
     expect(e2.body.level).toBe('supervisor');
-    const escalations = await db.models.CaseEvent.countDocuments({ complaintId: body.id, type: 'escalated' });
+    const escalations = await w.db.models.CaseEvent.countDocuments({ complaintId: body.id, type: 'escalated' });
     expect(escalations).toBe(1);
   });
 
@@ -320,7 +307,7 @@ describe('case actions', () => {
     expect((await act(body.id, 'approvals', { decision: 'refund_deposit_measured', approved: true }, 'executive')).status).toBe(200);
     expect((await act(body.id, 'approvals', { decision: 'environmental_dispute', approved: true }, 'legal')).status).toBe(200);
     expect((await act(body.id, 'approvals', { decision: 'environmental_dispute', approved: true }, 'director')).status).toBe(200);
-    const events = await db.models.CaseEvent.find({ complaintId: body.id, type: 'decision_approved' }).lean();
+    const events = await w.db.models.CaseEvent.find({ complaintId: body.id, type: 'decision_approved' }).lean();
     expect(events.map((e) => (e.data as { decision: string }).decision).sort()).toEqual(['environmental_dispute', 'refund_deposit_measured']);
   });
 });

@@ -1,46 +1,32 @@
 // Notifications, reports and metrics through the real app, and a full scenario's logs grepped for personal data.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { createApiMetrics } from '../../api/metrics';
 import { REDACT_PATHS } from '../../config/logger';
-import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 import { serve, testAppDeps, token } from '../support/http';
 
 const NAME = 'Zhang Xiaoming';
 const PHONE = '13912345678';
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let api: Awaited<ReturnType<typeof serve>>;
 const metrics = createApiMetrics();
 const logLines: string[] = [];
-const taskQueue = `ops-${randomUUID()}`;
+const w = useCaseWorld('dev');
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
   const sink = new Writable({
     write(chunk, _enc, done) {
       logLines.push(String(chunk));
       done();
     },
   });
-  const { app } = createApp(testAppDeps(env, db.models, taskQueue, { bodyLimit: '100kb', logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink), metrics }));
+  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue, { bodyLimit: '100kb', logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink), metrics }));
   api = await serve(app);
 });
 afterAll(async () => {
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
 });
 
 describe('notifications for the caller', () => {
@@ -68,7 +54,7 @@ describe('notifications for the caller', () => {
     const read2 = await api.call('POST', `/v1/notifications/${escalation.id}/read`, { token: supervisor });
     expect([read1.status, read2.status]).toEqual([200, 200]);
     expect(read2.body.read).toBe(true);
-    const doc = await db.models.Notification.findById(escalation.id).lean();
+    const doc = await w.db.models.Notification.findById(escalation.id).lean();
     expect(doc!.readBy).toEqual(['s-1']);
     const unread = await api.call('GET', '/v1/notifications?unread=true', { token: supervisor });
     expect(unread.body.items.map((n: { id: string }) => n.id)).not.toContain(escalation.id);

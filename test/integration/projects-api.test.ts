@@ -1,28 +1,19 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { complaintIdFor, createComplaintService } from '../../api/services/complaints.service';
 import { projectWorkflowId } from '../../workflows/project.messages';
-import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
+import { useCaseWorld } from '../support/harness';
 import { HOUR, POLICY } from '../support/fixtures';
 import { serve, testAppDeps, token } from '../support/http';
 
-let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let worker: Worker;
-let running: Promise<void>;
 let api: Awaited<ReturnType<typeof serve>>;
-const taskQueue = `projects-api-${randomUUID()}`;
+const w = useCaseWorld('dev');
 const tokens: Record<string, string> = {};
 const DAY = 24 * HOUR;
 
 beforeAll(async () => {
-  [env, db] = await Promise.all([devServerEnvironment(), freshDatabase()]);
-  worker = await testWorker(env.nativeConnection, db.models, taskQueue);
-  running = worker.run();
-  const { app } = createApp(testAppDeps(env, db.models, taskQueue));
+  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
   api = await serve(app);
   for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr', 'admin'] as const) {
     tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});
@@ -31,10 +22,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.close();
 });
 
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
@@ -80,7 +67,7 @@ async function outcome(id: string, body: Record<string, unknown>, opts: { role?:
 }
 
 const fields = (res: { body: any }) => res.body.error.details.map((d: { field: string }) => d.field);
-const finished = (contractNo: string) => env.client.workflow.getHandle(projectWorkflowId(contractNo)).result();
+const finished = (contractNo: string) => w.env.client.workflow.getHandle(projectWorkflowId(contractNo)).result();
 const problem = { description: 'Water leaks under the kitchen sink', category: 'plumbing', severity: 'general' };
 
 describe('POST /v1/projects', () => {
@@ -98,9 +85,9 @@ describe('POST /v1/projects', () => {
     const sameInChinaTime = await register({ ...body, contractSignedAt: inChinaTime(body.contractSignedAt), plannedCompletionAt: inChinaTime(body.plannedCompletionAt) });
     expect(sameInChinaTime.status).toBe(200);
 
-    const doc = await db.models.Project.findById(body.contractNo).lean();
+    const doc = await w.db.models.Project.findById(body.contractNo).lean();
     expect(doc).toMatchObject({ branch: 'north', customer: body.customer, address: body.address, warrantyMonths: 12, policyVersion: POLICY.version, createdBy: 'staff-assistant' });
-    const handle = env.client.workflow.getHandle(projectWorkflowId(body.contractNo));
+    const handle = w.env.client.workflow.getHandle(projectWorkflowId(body.contractNo));
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
     expect(description.type).toBe('RenovationCallbackSchedule');
@@ -116,7 +103,7 @@ describe('POST /v1/projects', () => {
   it('takes the warranty length from the policy when the body leaves it out', async () => {
     const { warrantyMonths: _omitted, ...body } = project();
     expect((await register(body)).status).toBe(201);
-    expect((await db.models.Project.findById(body.contractNo).lean())!.warrantyMonths).toBe(POLICY.callbacks.defaultWarrantyMonths);
+    expect((await w.db.models.Project.findById(body.contractNo).lean())!.warrantyMonths).toBe(POLICY.callbacks.defaultWarrantyMonths);
     const view = await api.call('GET', `/v1/projects/${body.contractNo}`, { token: tokens.assistant });
     expect(view.body.warrantyMonths).toBe(POLICY.callbacks.defaultWarrantyMonths);
     // Leaving it out and sending the default are the same registration.
@@ -131,13 +118,13 @@ describe('POST /v1/projects', () => {
     expect(other.body.error.code).toBe('PROJECT_CONFLICT');
     const otherCustomer = await register({ ...body, customer: { name: 'Someone Else', phone: '13912345678' } });
     expect(otherCustomer.status).toBe(409);
-    expect((await db.models.Project.findById(body.contractNo).lean())!.plannedCompletionAt.toISOString()).toBe(body.plannedCompletionAt);
+    expect((await w.db.models.Project.findById(body.contractNo).lean())!.plannedCompletionAt.toISOString()).toBe(body.plannedCompletionAt);
 
     // Two different registrations racing for one contract number: exactly one wins.
     const racing = project();
     const results = await Promise.all([register(racing), register({ ...racing, customer: { name: 'Racer Two', phone: '13900009999' } })]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
-    expect(await db.models.Project.countDocuments({ _id: racing.contractNo })).toBe(1);
+    expect(await w.db.models.Project.countDocuments({ _id: racing.contractNo })).toBe(1);
   });
 
   it('names each bad field (400)', async () => {
@@ -172,7 +159,7 @@ describe('POST /v1/projects', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
     }
-    expect(await db.models.Project.countDocuments({ _id: body.contractNo })).toBe(0);
+    expect(await w.db.models.Project.countDocuments({ _id: body.contractNo })).toBe(0);
     expect((await register(body, 'branch')).status).toBe(201);
     expect((await register(project(), 'admin')).status).toBe(201);
   });
@@ -205,7 +192,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     const started = await milestone(c, { type: 'work_started', at: startedAt });
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ contractNo: c, phase: 'construction' });
-    const events = async () => db.models.ProjectEvent.countDocuments({ contractNo: c, type: 'milestone' });
+    const events = async () => w.db.models.ProjectEvent.countDocuments({ contractNo: c, type: 'milestone' });
     expect(await events()).toBe(1);
 
     const repeat = await milestone(c, { type: 'work_started', at: startedAt }, { role: 'assistant' });
@@ -284,7 +271,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     const reregistered = await register(body);
     expect(reregistered.status).toBe(200);
     expect(reregistered.body).toEqual({ contractNo: c, phase: 'cancelled' });
-    expect((await env.client.workflow.getHandle(projectWorkflowId(c)).describe()).status.name).toBe('COMPLETED');
+    expect((await w.env.client.workflow.getHandle(projectWorkflowId(c)).describe()).status.name).toBe('COMPLETED');
 
     const view = await api.call('GET', `/v1/projects/${c}`, { token: tokens.assistant });
     expect(view.body.phase).toBe('cancelled');
@@ -327,7 +314,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     const different = await outcome(`${c}.completion.1`, { result: 'problem', problem });
     expect(different.status).toBe(409);
     expect(different.body.error.code).toBe('OUTCOME_ALREADY_RECORDED');
-    expect(await db.models.Complaint.countDocuments({ contractNo: c })).toBe(0);
+    expect(await w.db.models.Complaint.countDocuments({ contractNo: c })).toBe(0);
   });
 });
 
@@ -390,7 +377,7 @@ describe('GET /v1/callbacks', () => {
     const north = project();
     expect((await register(north)).status).toBe(201);
 
-    const expected = (await db.models.Callback.find({ branch }).sort({ dueAt: 1, _id: 1 }).lean()).map((d) => d._id);
+    const expected = (await w.db.models.Callback.find({ branch }).sort({ dueAt: 1, _id: 1 }).lean()).map((d) => d._id);
     expect(expected.length).toBeGreaterThanOrEqual(4);
     const pages: string[][] = [];
     let cursor: string | null = null;
@@ -421,9 +408,9 @@ describe('GET /v1/callbacks', () => {
     const construction = await api.call('GET', `/v1/callbacks?branch=${branch}&kind=construction`, { token: tokens.assistant });
     expect(construction.body.items.length).toBeGreaterThanOrEqual(1);
     expect(construction.body.items.every((x: { kind: string; contractNo: string }) => x.kind === 'construction' && x.contractNo === c.contractNo)).toBe(true);
-    expect(construction.body.items).toHaveLength(await db.models.Callback.countDocuments({ branch, kind: 'construction' }));
+    expect(construction.body.items).toHaveLength(await w.db.models.Callback.countDocuments({ branch, kind: 'construction' }));
 
-    const cSigning = await db.models.Callback.findById(`${c.contractNo}.after_signing.1`).lean();
+    const cSigning = await w.db.models.Callback.findById(`${c.contractNo}.after_signing.1`).lean();
     const before = await api.call('GET', `/v1/callbacks?branch=${branch}&dueBefore=${encodeURIComponent(cSigning!.dueAt.toISOString())}`, { token: tokens.assistant });
     const beforeIds = before.body.items.map((x: { id: string }) => x.id);
     expect(beforeIds).toEqual(expect.arrayContaining(ab));
@@ -479,9 +466,9 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const late = await outcome(id, { result: 'problem', problem });
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('OUTCOME_ALREADY_RECORDED');
-    expect(await db.models.Complaint.countDocuments({ contractNo: body.contractNo })).toBe(0);
-    expect(await db.models.ProjectEvent.countDocuments({ contractNo: body.contractNo, type: 'callback_outcome' })).toBe(1);
-    expect((await db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'satisfied' });
+    expect(await w.db.models.Complaint.countDocuments({ contractNo: body.contractNo })).toBe(0);
+    expect(await w.db.models.ProjectEvent.countDocuments({ contractNo: body.contractNo, type: 'callback_outcome' })).toBe(1);
+    expect((await w.db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'satisfied' });
   });
 
   it('retries an unreached customer later: a second try before then is 409 CALLBACK_NOT_DUE, an Idempotency-Key repeat is safe', async () => {
@@ -500,7 +487,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const tooSoon = await outcome(sid, { result: 'not_reached' });
     expect(tooSoon.status).toBe(409);
     expect(tooSoon.body.error.code).toBe('CALLBACK_NOT_DUE');
-    expect((await db.models.Callback.findById(sid).lean())!.attempts).toBe(1);
+    expect((await w.db.models.Callback.findById(sid).lean())!.attempts).toBe(1);
   });
 
   it('opens a complaint through the complaint intake for a problem, and a retry never opens a second one', async () => {
@@ -526,13 +513,13 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
       status: 'open',
       complainant: { name: body.customer.name, phone: body.customer.phone, anonymous: false },
     });
-    expect((await db.models.Complaint.findById(res.body.complaintId).lean())!.description).toBe(problem.description);
+    expect((await w.db.models.Complaint.findById(res.body.complaintId).lean())!.description).toBe(problem.description);
 
     const retry = await outcome(id, { result: 'problem', problem });
     expect(retry.status).toBe(200);
     expect(retry.body.complaintId).toBe(res.body.complaintId);
     expect(retry.body.callback).toMatchObject({ id, outcome: 'problem', complaintId: res.body.complaintId });
-    expect(await db.models.Complaint.countDocuments({ contractNo: c })).toBe(1);
+    expect(await w.db.models.Complaint.countDocuments({ contractNo: c })).toBe(1);
     const satisfiedNow = await outcome(id, { result: 'satisfied' });
     expect(satisfiedNow.status).toBe(409);
     expect(satisfiedNow.body.error.code).toBe('OUTCOME_ALREADY_RECORDED');
@@ -544,7 +531,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const id = `${c}.after_signing.1`;
     expect((await register(body)).status).toBe(201);
     // What the first attempt did before it crashed: the intake ran under the callback's own (system) key.
-    const intake = createComplaintService({ client: env.client, models: db.models, policy: POLICY, taskQueue, indexedAttributes: async () => [] });
+    const intake = createComplaintService({ client: w.env.client, models: w.db.models, policy: POLICY, taskQueue: w.taskQueue, indexedAttributes: async () => [] });
     const complaintBody = { kind: 'customer', source: 'callback', contractNo: c, branch: 'north', complainant: { ...body.customer, anonymous: false }, category: problem.category, description: problem.description, severity: 'general' } as const;
     const first = await intake.open(complaintBody, { sub: 'staff-assistant', name: 'Test Staff', roles: ['assistant'] }, `callback-problem:${id}`, 'callback');
     const opened = { status: first.created ? 201 : 200, body: first.body };
@@ -552,14 +539,14 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     // A client sending the same text as its own Idempotency-Key gets a complaint of its own, never the system's.
     const client = await api.call('POST', '/v1/complaints', { token: tokens.assistant, headers: { 'idempotency-key': `callback-problem:${id}` }, body: complaintBody });
     expect(client.body.id).not.toBe(opened.body.id);
-    await db.models.Complaint.deleteOne({ _id: client.body.id });
-    expect((await db.models.Callback.findById(id).lean())!.status).toBe('due');
+    await w.db.models.Complaint.deleteOne({ _id: client.body.id });
+    expect((await w.db.models.Callback.findById(id).lean())!.status).toBe('due');
 
     const res = await outcome(id, { result: 'problem', problem });
     expect(res.status).toBe(200);
     expect(res.body.complaintId).toBe(opened.body.id);
-    expect(await db.models.Complaint.countDocuments({ contractNo: c })).toBe(1);
-    expect((await db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'problem', complaintId: opened.body.id });
+    expect(await w.db.models.Complaint.countDocuments({ contractNo: c })).toBe(1);
+    expect((await w.db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'problem', complaintId: opened.body.id });
   });
 
   it('validates the body (400 naming problem), knows only existing callbacks (404) and checks roles (403)', async () => {
@@ -583,7 +570,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
       const res = await outcome(id, { result: 'satisfied' }, { role });
       expect(res.status).toBe(403);
     }
-    expect((await db.models.Callback.findById(id).lean())!.status).toBe('due');
-    expect(await db.models.Complaint.countDocuments({ contractNo: body.contractNo })).toBe(0);
+    expect((await w.db.models.Callback.findById(id).lean())!.status).toBe('due');
+    expect(await w.db.models.Complaint.countDocuments({ contractNo: body.contractNo })).toBe(0);
   });
 });
