@@ -32,6 +32,11 @@ export const createProjectBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
+    // A schedule serves live contracts: one signed decades ago (or in the future) is a typing error, not a case.
+    const signed = Date.parse(b.contractSignedAt);
+    if (signed < Date.now() - 10 * 366 * 86_400_000 || signed > Date.now() + 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['contractSignedAt'], message: 'must lie within the last ten years and not in the future' });
+    }
     if (Date.parse(b.plannedCompletionAt) < Date.parse(b.contractSignedAt)) {
       ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'must not be before contractSignedAt' });
     }

@@ -145,6 +145,9 @@ describe('POST /v1/projects', () => {
     const early = await register(project({ contractSignedAt: ago(10), plannedCompletionAt: ago(11) }));
     expect(early.status).toBe(400);
     expect(fields(early)).toEqual(['plannedCompletionAt']);
+    const ancient = await register(project({ contractSignedAt: '0001-01-01T00:00:00Z', plannedCompletionAt: '0001-03-01T00:00:00Z' }));
+    expect(fields(ancient)).toEqual(['contractSignedAt']);
+    expect(fields(await register(project({ contractSignedAt: ahead(30), plannedCompletionAt: ahead(90) })))).toEqual(['contractSignedAt']);
     expect((await register(project({ warrantyMonths: 1.5 }))).status).toBe(400);
     expect((await register(project({ warrantyMonths: -1 }))).status).toBe(400);
   });
