@@ -19,7 +19,7 @@ export function createAuthenticator(secret: string) {
     if (!match) throw new AppError('UNAUTHENTICATED', 'an Authorization: Bearer <JWT> header is required');
     let payload: unknown;
     try {
-      ({ payload } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(match[1]!, key, { algorithms: ['HS256'], requiredClaims: ['exp'] }));
     } catch {
       throw new AppError('UNAUTHENTICATED', 'the bearer token is invalid or expired');
     }

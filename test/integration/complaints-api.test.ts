@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { useCaseWorld } from '../support/harness';
-import { serve, testAppDeps, token } from '../support/http';
+import { SignJWT } from 'jose';
+import { serve, testAppDeps, token, TEST_SECRET } from '../support/http';
 
 let api: Awaited<ReturnType<typeof serve>>;
 const w = useCaseWorld('dev');
@@ -78,6 +79,9 @@ describe('open endpoints and errors', () => {
     expect((await api.call('GET', '/v1/complaints', { token: forged })).status).toBe(401);
     const expired = await token(['assistant'], { expired: true });
     expect((await api.call('GET', '/v1/complaints', { token: expired })).status).toBe(401);
+    // A token that never expires is refused too: every staff token must carry exp.
+    const endless = await new SignJWT({ name: 'Staff', roles: ['assistant'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('s').sign(new TextEncoder().encode(TEST_SECRET));
+    expect((await api.call('GET', '/v1/complaints', { token: endless })).status).toBe(401);
     const res = await api.call('POST', '/v1/complaints', { token: tokens.branch, body: customer() });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
