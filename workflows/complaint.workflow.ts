@@ -586,20 +586,32 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     },
   );
 
+  async function recordRepeatEscalation(): Promise<void> {
+    const from = policy.severityLevel[state.severity];
+    await record('escalated', SYSTEM, { from, to: state.level, reason: 'repeat_complainant' }, [state.level]);
+  }
+
   // ---- intake: runs once per case, first in the lock so an update sent with the start waits for it ----
   if (!carried) {
     void exclusive(async () => {
       wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: `complaint:${state.kind}` });
-      index();
       const notify: Role[] = [state.level];
       if (isExternalSource(state.source)) notify.push('legal', 'executive');
-      await record('opened', input.openedBy, { source: state.source, severity: state.severity, priority: state.priority }, notify);
-      if (state.repeat) {
-        const from = policy.severityLevel[state.severity];
-        await record('escalated', SYSTEM, { from, to: state.level, reason: 'repeat_complainant' }, [state.level]);
+      const firstStep: Step = isExternalSource(state.source) ? 'legal_handoff' : 'first_callback';
+      const startedAt = wf.workflowInfo().startTime.getTime();
+      const opened = { source: state.source, severity: state.severity, priority: state.priority };
+      if (wf.patched('intake-single-event')) {
+        // One activity at intake: the opening entry already carries the first step and its deadline.
+        startStep(firstStep, startedAt);
+        await record('opened', input.openedBy, { ...opened, step: state.step, dueAt: state.deadline?.dueAt }, notify);
+        if (state.repeat) await recordRepeatEscalation();
+      } else {
+        index();
+        await record('opened', input.openedBy, opened, notify);
+        if (state.repeat) await recordRepeatEscalation();
+        startStep(firstStep, startedAt);
+        await record('step_started', SYSTEM, { step: state.step });
       }
-      startStep(isExternalSource(state.source) ? 'legal_handoff' : 'first_callback', wf.workflowInfo().startTime.getTime());
-      await record('step_started', SYSTEM, { step: state.step });
       intakeDone = true;
     });
   }

@@ -25,8 +25,10 @@ it('walks to legal by itself in about ten seconds, indexed for the Web UI', asyn
   await expect.poll(async () => (await handle.query(stateQuery)).status, { timeout: 30_000, interval: 250 }).toBe('legal');
   // 1 s callback + 1 s feedback + 4 rounds × 2 s.
   expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
-  const escalated = (await history(w.db.models, input.complaintId)).filter((e) => e.type === 'escalated');
-  expect(escalated.map((e) => (e.data as { to: string }).to)).toEqual(['supervisor', 'director', 'legal']);
+  // The state moves first and the case file follows a moment later, so the file is polled.
+  const escalations = async () =>
+    (await history(w.db.models, input.complaintId)).filter((e) => e.type === 'escalated').map((e) => (e.data as { to: string }).to);
+  await expect.poll(escalations, { timeout: 10_000 }).toEqual(['supervisor', 'director', 'legal']);
   const desc = await handle.describe();
   expect(desc.searchAttributes.EscalationLevel).toEqual(['legal']);
   expect(desc.searchAttributes.CaseStatus).toEqual(['legal']);
