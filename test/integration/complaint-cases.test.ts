@@ -1,4 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import {
   acknowledgeUpdate,
@@ -13,23 +12,11 @@ import {
   stateQuery,
   surveyUpdate,
 } from '../../workflows/complaint.messages';
-import { useCaseWorld } from '../support/harness';
+import { updateRefusal, useCaseWorld } from '../support/harness';
 import { actors, complaintInput, history, HOUR, MINUTE, openCase } from '../support/fixtures';
 
 const w = useCaseWorld('time-skipping');
 const DAY = 24 * HOUR;
-
-
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as { type?: string }).type;
-  }
-}
 
 const minutesAfter = (at: Date, start: number) => Math.round((at.getTime() - start) / MINUTE);
 
@@ -128,7 +115,7 @@ describe('complaint cases under time skipping', () => {
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
     await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'repair', defect: 'leaking tap' }] });
     expect(
-      await rejection(handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'compensation', defect: 'leaking tap', amount: 200 }] })),
+      await updateRefusal(handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'compensation', defect: 'leaking tap', amount: 200 }] })),
     ).toBe('REPAIR_OR_COMPENSATE');
     const repairedAt = new Date(start + 2 * DAY).toISOString();
     await handle.executeUpdate(feedbackUpdate, {
@@ -160,14 +147,14 @@ describe('complaint cases under time skipping', () => {
   it('refuses actions that do not fit the state with stable codes', async () => {
     const input = complaintInput();
     const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
-    expect(await rejection(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('INVALID_STATE');
-    expect(await rejection(handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('INVALID_STATE');
+    expect(await updateRefusal(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('INVALID_STATE');
+    expect(await updateRefusal(handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('INVALID_STATE');
     await handle.executeUpdate(escalateUpdate, { args: [{ actor: actors.assistant }] });
     await handle.executeUpdate(escalateUpdate, { args: [{ actor: actors.supervisor }] });
     const legal = await handle.executeUpdate(escalateUpdate, { args: [{ actor: actors.director }] });
     expect(legal).toMatchObject({ status: 'legal', level: 'legal' });
-    expect(await rejection(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('ROLE_NOT_ALLOWED');
+    expect(await updateRefusal(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('ROLE_NOT_ALLOWED');
     await handle.executeUpdate(closeUpdate, { args: [{ actor: actors.legal }] });
-    expect(await rejection(handle.executeUpdate(reopenUpdate, { args: [{ actor: actors.assistant }] }))).toBe('CLOSED_BY_LEGAL');
+    expect(await updateRefusal(handle.executeUpdate(reopenUpdate, { args: [{ actor: actors.assistant }] }))).toBe('CLOSED_BY_LEGAL');
   });
 });

@@ -1,14 +1,13 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { milestoneUpdate, outcomeUpdate, projectStateQuery, repairDoneSignal } from '../../workflows/project.messages';
 import { HISTORY_BOUND } from '../../workflows/project.workflow';
 import { actors, complaintInput, HOUR, openCase, openProject, policyWith, projectInput, SCHEDULE_POLICY } from '../support/fixtures';
 import { acknowledgeUpdate, feedbackUpdate } from '../../workflows/complaint.messages';
-import { useCaseWorld } from '../support/harness';
+import { updateRefusal, useCaseWorld } from '../support/harness';
 
 const w = useCaseWorld('time-skipping');
 const DAY = 24 * HOUR;
-
 
 async function sleepUntil(iso: string): Promise<void> {
   const ms = Date.parse(iso) - (await w.env.currentTimeMs());
@@ -18,16 +17,6 @@ async function sleepUntil(iso: string): Promise<void> {
 async function callbacks(contractNo: string) {
   const docs = await w.db.models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
   return docs.map((d) => ({ id: d._id.slice(contractNo.length + 1), dueAt: d.dueAt.toISOString(), status: d.status }));
-}
-
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return ((err as WorkflowUpdateFailedError).cause as { type?: string }).type;
-  }
 }
 
 const milestone = (h: WorkflowHandle, type: string, at: string, extra: Record<string, string> = {}) =>
@@ -88,17 +77,17 @@ describe('renovation callback schedule', () => {
     const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
     // Signed 40 days ago: the after-signing call is already past due and exists at once.
     expect((await callbacks(input.contractNo)).map((x) => x.id)).toEqual(['after_signing.1']);
-    expect(await code(milestone(h, 'completed', new Date((await w.env.currentTimeMs()) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
+    expect(await updateRefusal(milestone(h, 'completed', new Date((await w.env.currentTimeMs()) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
     const startedAt = new Date((await w.env.currentTimeMs()) - 30 * DAY).toISOString();
     const s1 = await milestone(h, 'work_started', startedAt);
     const s2 = await milestone(h, 'work_started', startedAt);
     expect(s2.seq).toBe(s1.seq);
-    expect(await code(milestone(h, 'work_started', new Date(Date.parse(startedAt) + DAY).toISOString()))).toBe('MILESTONE_CONFLICT');
+    expect(await updateRefusal(milestone(h, 'work_started', new Date(Date.parse(startedAt) + DAY).toISOString()))).toBe('MILESTONE_CONFLICT');
     // Work started 30 days ago: the 10-day and 25-day calls are past due and created at once.
     const ids = (await callbacks(input.contractNo)).map((x) => x.id);
     expect(ids).toEqual(expect.arrayContaining(['construction.1', 'construction.2']));
     expect(ids).not.toContain('construction.3');
-    expect(await code(milestone(h, 'completed', new Date(Date.parse(startedAt) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
+    expect(await updateRefusal(milestone(h, 'completed', new Date(Date.parse(startedAt) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
 
     const cancelledAt = new Date(await w.env.currentTimeMs()).toISOString();
     await milestone(h, 'cancelled', cancelledAt);
@@ -117,7 +106,7 @@ describe('renovation callback schedule', () => {
     await milestone(h, 'work_started', new Date(now - 50 * DAY).toISOString());
     const before = await callbacks(input.contractNo);
     expect(before.map((x) => x.id)).toEqual(expect.arrayContaining(['construction.3', 'completion.1']));
-    expect(await code(milestone(h, 'completed', new Date(now + 2 * DAY).toISOString()))).toBe('MILESTONE_IN_FUTURE');
+    expect(await updateRefusal(milestone(h, 'completed', new Date(now + 2 * DAY).toISOString()))).toBe('MILESTONE_IN_FUTURE');
     const completedAt = now - 20 * DAY;
     await milestone(h, 'completed', new Date(completedAt).toISOString());
     const after = await callbacks(input.contractNo);
@@ -151,7 +140,7 @@ describe('renovation callback schedule', () => {
     expect(first.callback).toMatchObject({ status: 'due', attempts: 1 });
     const retryAt = Date.parse(first.callback.dueAt);
     expect(retryAt - (await w.env.currentTimeMs())).toBeGreaterThan(DAY - HOUR);
-    expect(await code(outcome(h, id, 'not_reached'))).toBe('CALLBACK_NOT_DUE');
+    expect(await updateRefusal(outcome(h, id, 'not_reached'))).toBe('CALLBACK_NOT_DUE');
     await w.env.sleep(DAY);
     expect((await outcome(h, id, 'not_reached')).callback).toMatchObject({ status: 'due', attempts: 2 });
     await w.env.sleep(DAY);
@@ -163,8 +152,8 @@ describe('renovation callback schedule', () => {
     expect(done.callback).toMatchObject({ status: 'done', outcome: 'satisfied' });
     const repeat = await outcome(h, id, 'satisfied');
     expect(repeat).toMatchObject({ repeat: true, callback: { id, kind: 'after_signing', status: 'done', outcome: 'satisfied', attempts: 3 } });
-    expect(await code(outcome(h, id, 'problem'))).toBe('OUTCOME_ALREADY_RECORDED');
-    expect(await code(outcome(h, `${input.contractNo}.warranty.9`, 'satisfied'))).toBe('CALLBACK_NOT_FOUND');
+    expect(await updateRefusal(outcome(h, id, 'problem'))).toBe('OUTCOME_ALREADY_RECORDED');
+    expect(await updateRefusal(outcome(h, `${input.contractNo}.warranty.9`, 'satisfied'))).toBe('CALLBACK_NOT_FOUND');
   });
 
   it('books the post-repair callback 3 days after a warranty repair', async () => {

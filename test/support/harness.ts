@@ -1,7 +1,8 @@
 // Per-file helpers: a fresh database on the shared FerretDB, workers over the prebuilt bundle, time-skipping servers.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { connectDatabase, createModels, type Models } from '../../db/models';
 import { createWorker } from '../../worker/create-worker';
 import type { WebhookConfig } from '../../activities/create-activities';
@@ -90,4 +91,15 @@ export function useCaseWorld(kind: 'time-skipping' | 'dev', options: { webhook?:
     await world.db?.close();
   });
   return world;
+}
+
+/** The stable code a workflow update was refused with, or undefined when it was applied. */
+export async function updateRefusal(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    return ((err as WorkflowUpdateFailedError).cause as { type?: string }).type;
+  }
 }
