@@ -1,171 +1,118 @@
-// Benchmark: complaint intake through the real API, worker memory with many open cases, and a simulated 5-year schedule.
-// Reproduce with `npm run bench`; numbers go to bench/results.json and bench/RESULTS.md.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+// `npm run bench`: the project beside the bare engine, in one run on one engine; writes bench/RESULTS.md and results.json.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { fork, execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import { createApp } from '../api/app';
-import { registeredSearchAttributes } from '../api/services/search-attributes.service';
-import { loadPolicy } from '../config/policy';
-import { connectDatabase, createModels } from '../db/models';
-import { createWorker, workflowsPath } from '../worker/create-worker';
-import { milestoneUpdate, projectStateQuery, outcomeUpdate } from '../workflows/project.messages';
-import { SA } from '../workflows/search-attributes';
-import { startFerretDb } from '../test/support/ferretdb';
-import { serve, token, TEST_SECRET } from '../test/support/http';
-import { openProject, projectInput } from '../test/support/fixtures';
-import { TOOLS } from '../test/support/tools';
+import mongoose from 'mongoose';
+import { SignJWT } from 'jose';
+import { costsOf } from './histories';
+import { apiIntakeRate, bareStartRate } from './load';
+import { renderResults } from './report';
+import { rssMB, startStack } from './stack';
+import { bareStorm, contractStorm, steadyEscalations, type ContractPlan } from './storm';
+import { warrantyUnderTimeSkipping } from './warranty';
 
-const INTAKES = Number(process.env.BENCH_INTAKES ?? 200);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const DAY = 86_400_000;
+/** small: CI smoke (a minute or two); default: 1k-case storms; full: 10k-case storms and 10k open cases. */
+const SCALE = (process.env.BENCH_SCALE ?? 'default') as 'small' | 'default' | 'full';
+const SIZES = {
+  small: { starts: 200, storm: 100, steadySeconds: 10, leadMs: 30_000, gapMs: 20_000 },
+  default: { starts: 1000, storm: 1000, steadySeconds: 60, leadMs: 150_000, gapMs: 60_000 },
+  full: { starts: 2000, storm: 10_000, steadySeconds: 120, leadMs: 900_000, gapMs: 240_000 },
+}[SCALE];
+const CONCURRENCY = 16;
+const STEADY_RATE = 10;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** The default policy, with a contract's first call `leadMs` after signing and its overdue escalation `gapMs` later, on no calendar. */
+function benchPolicy(): { file: string; plan: ContractPlan } {
+  const policy = JSON.parse(readFileSync(path.join(__dirname, '../config/policy.default.json'), 'utf8'));
+  const s = (ms: number) => `PT${Math.round(ms / 1000)}S`;
+  policy.version = `${policy.version}-bench`;
+  policy.callbacks.afterSigning = s(SIZES.leadMs);
+  policy.callbacks.reminderAfter = s(SIZES.gapMs / 2);
+  policy.callbacks.overdueAfter = s(SIZES.gapMs);
+  // Weekends and holidays would move calls to the next working day and spread the storm; the bench wants one instant.
+  policy.calendar.weekends = [];
+  policy.calendar.publicHolidays = [];
+  policy.calendar.makeUpWorkdays = [];
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-policy-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(policy, null, 2));
+  return { file, plan: { afterSigningMs: SIZES.leadMs, overdueAfterMs: SIZES.gapMs } };
 }
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const policy = loadPolicy();
-  const [ferret, dev, bundle] = await Promise.all([
-    startFerretDb(),
-    TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: TOOLS.temporal }, searchAttributes: Object.values(SA), log: { format: 'pretty', level: 'error' } },
-    }),
-    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('ERROR') }),
-  ]);
-  const bundlePath = path.join(os.tmpdir(), `bench-bundle-${randomUUID()}.js`);
-  writeFileSync(bundlePath, bundle.code);
-  const conn = await connectDatabase(ferret.uri('bench'));
-  const models = createModels(conn);
-  await Promise.all(Object.values(models).map((m) => m.init()));
-  const taskQueue = `bench-${randomUUID()}`;
-  const worker = await createWorker({ connection: dev.nativeConnection, namespace: 'default', taskQueue, models, policy, workflowBundlePath: bundlePath });
-  const running = worker.run();
-  const { app } = createApp({
-    client: dev.client,
-    models,
-    policy,
-    taskQueue,
-    jwtSecret: TEST_SECRET,
-    bodyLimit: '100kb',
-    logger: pino({ level: 'silent' }),
-    indexedAttributes: () => registeredSearchAttributes(dev.connection, 'default'),
-    readiness: async () => ({ temporal: true, database: true }),
+  const { file, plan } = benchPolicy();
+  log(`scale ${SCALE}: starting the stack of npm start (dev server, PostgreSQL + FerretDB, worker, API)`);
+  const stack = await startStack(file);
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+  const bareQueue = `bench-bare-${Date.now()}`;
+  const bareWorker = fork(path.join(__dirname, 'bare-worker.ts'), [stack.temporalAddress, stack.mongoUri, bareQueue], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
   });
-  const api = await serve(app);
-  const bearer = await token(['assistant']);
-
-  // 1. Intake: every POST starts a workflow and waits (update-with-start) until intake is persisted.
-  global.gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < INTAKES) {
-        const i = next++;
-        const t0 = performance.now();
-        const res = await api.call('POST', '/v1/complaints', {
-          token: bearer,
-          headers: { 'idempotency-key': `bench-${taskQueue}-${i}` },
-          body: {
-            kind: 'customer',
-            source: 'phone',
-            branch: `b${i % 5}`,
-            complainant: { name: 'Bench Customer', phone: `139${String(10_000_000 + i)}` },
-            category: 'quality',
-            description: 'benchmark case',
-            severity: 'general',
-            priority: 'medium',
-          },
-        });
-        if (res.status !== 201) failures++;
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const rssAfter = process.memoryUsage().rss;
-
-  // 2. A 5-year warranty simulated on the time-skipping server: wall time and history per run.
-  const ts = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TOOLS.testServer } } });
-  const tsQueue = `bench-ts-${randomUUID()}`;
-  const tsWorker = await createWorker({ connection: ts.nativeConnection, namespace: 'default', taskQueue: tsQueue, models, policy, workflowBundlePath: bundlePath });
-  const schedule = await tsWorker.runUntil(async () => {
-    const now = await ts.currentTimeMs();
-    const input = projectInput({ contractSignedAt: new Date(now - 200 * DAY).toISOString(), plannedCompletionAt: new Date(now - 100 * DAY).toISOString(), warrantyMonths: 60, policy });
-    const h = await openProject(ts.client, models, tsQueue, input);
-    const actor = { sub: 'bench', roles: ['branch' as const] };
-    await h.executeUpdate(milestoneUpdate, { args: [{ actor, type: 'work_started', at: new Date(now - 190 * DAY).toISOString() }] });
-    await h.executeUpdate(milestoneUpdate, { args: [{ actor, type: 'completed', at: new Date(now - 100 * DAY).toISOString() }] });
-    const t0 = performance.now();
-    const runs = new Set<string>();
-    let maxHistory = 0;
-    for (let year = 0; year < 5; year++) {
-      await ts.sleep(365 * DAY);
-      const d = await h.describe();
-      runs.add(d.runId);
-      maxHistory = Math.max(maxHistory, d.historyLength);
-      for (const c of (await h.query(projectStateQuery)).open) {
-        await h.executeUpdate(outcomeUpdate, { args: [{ actor: { sub: 'bench', roles: ['assistant'] }, callbackId: c.id, result: 'satisfied' }] });
-      }
-    }
-    return { wallSeconds: (performance.now() - t0) / 1000, runs: runs.size, maxHistoryEvents: maxHistory };
-  });
-
-  const results = {
-    date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    intake: {
-      requests: INTAKES,
-      concurrency: CONCURRENCY,
-      failures,
-      throughputPerSecond: Math.round((INTAKES / seconds) * 10) / 10,
-      latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies.at(-1)!) },
-      processRssMB: { before: mb(rssBefore), afterOpenCases: mb(rssAfter), perOpenCaseKB: Math.round(((rssAfter - rssBefore) / INTAKES / 1024) * 10) / 10 },
-    },
-    fiveYearWarranty: schedule,
-  };
-  const dir = path.join(__dirname);
-  writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(
-    path.join(dir, 'RESULTS.md'),
-    [
-      '# Benchmark results',
-      '',
-      `Reproduce: \`npm run bench\` (env BENCH_INTAKES, BENCH_CONCURRENCY). Run ${results.date} on ${results.machine.cpus} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}.`,
-      'API, worker, Temporal dev server (SQLite) and FerretDB (SQLite) all share this machine.',
-      '',
-      '| measure | value |',
-      '| --- | --- |',
-      `| complaint intakes (POST /v1/complaints, each starts a workflow and waits for intake) | ${INTAKES} at concurrency ${CONCURRENCY}, ${failures} failed |`,
-      `| throughput | ${results.intake.throughputPerSecond} intakes/s |`,
-      `| latency p50 / p95 / p99 / max | ${results.intake.latencyMs.p50} / ${results.intake.latencyMs.p95} / ${results.intake.latencyMs.p99} / ${results.intake.latencyMs.max} ms |`,
-      `| API + worker process RSS before → with ${INTAKES} open cases | ${results.intake.processRssMB.before} → ${results.intake.processRssMB.afterOpenCases} MB (${results.intake.processRssMB.perOpenCaseKB} KB per open case) |`,
-      `| 5-year warranty (60 monthly calls) simulated under time skipping | ${schedule.wallSeconds.toFixed(1)} s wall, ${schedule.runs} runs seen, largest run history ${schedule.maxHistoryEvents} events |`,
-      '',
-    ].join('\n'),
-  );
-  console.log(JSON.stringify(results, null, 2));
-
-  await api.close();
-  worker.shutdown();
-  await running;
-  await ts.teardown();
-  await dev.teardown();
-  await conn.close();
-  await ferret.stop();
+  await new Promise((resolve) => bareWorker.once('message', resolve));
+  const token = await new SignJWT({ name: 'Bench', roles: ['assistant', 'supervisor', 'branch'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench')
+    .setIssuedAt()
+    .setExpirationTime('12h')
+    .sign(new TextEncoder().encode(stack.secret));
+  try {
+    const rssIdle = rssMB(stack.workerPid());
+    log(`bare engine: ${SIZES.starts} starts at concurrency ${CONCURRENCY}`);
+    const bare = await bareStartRate(client, `bench-nobody-${Date.now()}`, SIZES.starts, CONCURRENCY);
+    log(`API intake: ${SIZES.starts} POST /v1/complaints at concurrency ${CONCURRENCY}`);
+    const intake = await apiIntakeRate(stack.api, token, SIZES.starts, CONCURRENCY);
+    const halfRate = Math.max(1, Math.floor(bare.perSecond / 2));
+    log(`API latency at half the bare start rate (${halfRate}/s)`);
+    const atHalf = await apiIntakeRate(stack.api, token, Math.max(50, halfRate * 10), CONCURRENCY, halfRate);
+    log(`storm: ${SIZES.storm} bare timer+activity workflows due in the same instant`);
+    const bareDrain = await bareStorm(client, db, bareQueue, SIZES.storm, SIZES.leadMs);
+    log(`storm: ${SIZES.storm} contracts signed at one instant (first call, then overdue escalation, in the same second)`);
+    const ladderDrain = await contractStorm(stack.api, token, db, SIZES.storm, plan);
+    log(`steady: escalations at ${STEADY_RATE}/s for ${SIZES.steadySeconds} s`);
+    const steady = await steadyEscalations(stack.api, token, db, STEADY_RATE, SIZES.steadySeconds, plan);
+    const openCases = (await db.collection('complaints').countDocuments()) + (await db.collection('projects').countDocuments());
+    const rssOpen = rssMB(stack.workerPid());
+    log('history cost per step');
+    const contractIds = (await db.collection('projects').find({}, { projection: { workflowId: 1 } }).limit(20).toArray()).map((d) => d.workflowId as string);
+    const callbackCost = await costsOf(client, contractIds);
+    log('5-year warranty and a whole complaint ladder under time skipping');
+    const skipping = await warrantyUnderTimeSkipping(stack.mongoUri);
+    const results = {
+      date: new Date().toISOString(),
+      commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(),
+      scale: SCALE,
+      engine: 'Temporal CLI dev server (npm start stack)',
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      startRate: { concurrency: CONCURRENCY, bare, api: intake, ratio: Math.round((intake.perSecond / bare.perSecond) * 100) / 100, apiAtHalfRate: { rate: halfRate, ...atHalf } },
+      storm: { bare: bareDrain, contracts: ladderDrain, drainRatio: Math.round((ladderDrain.drainSeconds / (bareDrain.drainSeconds || 1)) * 100) / 100 },
+      steady: { perSecond: STEADY_RATE, openCases, ...steady },
+      stepCost: { callback: callbackCost, complaintLadder: skipping.ladderCost },
+      workerRssMB: { idle: rssIdle, withOpenCases: rssOpen, openCases },
+      warranty: skipping.warranty,
+    };
+    writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResults(results));
+    console.log(JSON.stringify(results, null, 2));
+  } finally {
+    bareWorker.kill('SIGINT');
+    await db.close();
+    await connection.close();
+    await stack.stop();
+  }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
