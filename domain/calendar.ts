@@ -2,7 +2,7 @@
 // No IO, no Node built-ins, no npm imports: it runs inside the Temporal workflow sandbox, so every answer
 // depends only on its arguments. Intl.DateTimeFormat (with an explicit timeZone) is the only zone source.
 import type { CalendarPolicy } from '../schemas/policy.schema';
-import { durationMs, parseIsoDuration } from './duration';
+import { durationMs, parseIsoDuration, utc } from './duration';
 
 /** A policy date, 'YYYY-MM-DD', always meant in the calendar's time zone. */
 export type LocalDate = string;
@@ -51,7 +51,7 @@ function wallClockAsUtc(instant: number, timeZone: string): number {
     if (p.type !== 'literal') fields[p.type] = Number(p.value);
   }
   const get = (k: string) => fields[k] ?? 0;
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  return utc(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
 }
 
 /** Offset of the zone from UTC at an instant, in ms (Asia/Shanghai: +8 h); sub-second part of the instant ignored. */
@@ -62,7 +62,7 @@ function zoneOffset(instant: number, timeZone: string): number {
 /** Parses 'YYYY-MM-DD' to midnight UTC of that date; rejects anything else so a typo never means "no holiday". */
 function dateToUtcMidnight(date: LocalDate): number {
   const m = DATE_RE.exec(date);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  const ms = m ? utc(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   if (!m || Number.isNaN(ms) || utcMidnightToDate(ms) !== date) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
   return ms;
 }
@@ -203,9 +203,9 @@ export function addDurationInZone(instant: number, iso: string, timeZone: string
     const date = localDate(instant, timeZone);
     const msOfDay = instant - localInstant(date, 0, timeZone);
     const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    const first = new Date(Date.UTC(y, m - 1 + months, 1));
-    const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-    const target = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, lastDay))).toISOString().slice(0, 10);
+    const first = new Date(utc(y, m - 1 + months, 1));
+    const lastDay = new Date(utc(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    const target = new Date(utc(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, lastDay))).toISOString().slice(0, 10);
     at = localInstant(target, msOfDay, timeZone);
   }
   return at + durationMs(`P${parts.weeks}W${parts.days}DT${parts.hours}H${parts.minutes}M${parts.seconds}S`);

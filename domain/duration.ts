@@ -38,6 +38,14 @@ export function durationMs(text: string): number {
   return ((((p.weeks * 7 + p.days) * 24 + p.hours) * 60 + p.minutes) * 60 + p.seconds) * 1000;
 }
 
+/** Date.UTC without its two-digit-year quirk (Date.UTC(55, …) is 1955): every year means itself. */
+export function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
 /** Adds a duration to an instant; years and months step the calendar month (clamped to its last day, in UTC). */
 export function addDuration(at: Date | number, text: string): Date {
   const p = parseIsoDuration(text);
@@ -48,7 +56,7 @@ export function addDuration(at: Date | number, text: string): Date {
     const day = d.getUTCDate();
     d.setUTCDate(1);
     d.setUTCMonth(d.getUTCMonth() + totalMonths);
-    const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    const lastDay = new Date(utc(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
     d.setUTCDate(Math.min(day, lastDay));
   }
   const fixed = ((((p.weeks * 7 + p.days) * 24 + p.hours) * 60 + p.minutes) * 60 + p.seconds) * 1000;

@@ -1,5 +1,6 @@
 // Which day, week or month a scheduled summary covers: the last complete one before "now", in the policy's zone.
 import { localDate, localInstant } from './calendar';
+import { utc } from './duration';
 
 export const SUMMARY_PERIODS = ['daily', 'weekly', 'monthly'] as const;
 export type SummaryPeriod = (typeof SUMMARY_PERIODS)[number];
@@ -31,7 +32,7 @@ export function previousWindow(period: SummaryPeriod, now: number, timeZone: str
   } else {
     const [y, m] = today.split('-').map(Number) as [number, number];
     end = `${today.slice(0, 8)}01`;
-    const prev = new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10);
+    const prev = new Date(utc(y, m - 2, 1)).toISOString().slice(0, 10);
     start = prev;
   }
   return { period, label: start, from: localInstant(start, 0, timeZone), to: localInstant(end, 0, timeZone) };

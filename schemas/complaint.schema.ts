@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
 import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
+import { notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
 export const contractNoSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'must be 3-40 letters, digits or dashes' });
 export const branchSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'must be a branch code: lowercase letters, digits, - or _' });
@@ -19,14 +19,11 @@ export const createComplaintBody = z
     branch: branchSchema.optional(),
     complainant: z.object({
       name: text(100).optional(),
-      phone: z
-        .string()
-        .regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' })
-        .optional(),
+      phone: phoneSchema.optional(),
       anonymous: z.boolean().default(false),
-    }),
-    accused: z.object({ name: text(100), role: text(100) }).optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
+    }).strict(),
+    accused: z.object({ name: text(100), role: text(100) }).strict().optional(),
+    occurredAt: pastInstant(10).optional(),
     location: text(300).optional(),
     category: text(100),
     description: text(4000),
@@ -106,7 +103,7 @@ export const complaintPage = z
   .object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() })
   .meta({ id: 'ComplaintPage' });
 
-const notes = z.string().trim().max(2000).optional();
+const notes = notesText(2000);
 export const noteBody = z.object({ notes }).strict();
 export const triageBody = z
   .object({
@@ -122,7 +119,7 @@ export const feedbackBody = z
     cause: text(2000),
     action: text(2000),
     responsible: text(200),
-    repairCompletedAt: z.iso.datetime({ offset: true }).optional(),
+    repairCompletedAt: pastInstant(1).optional(),
   })
   .strict();
 export const followUpBody = z.object({ customerSatisfied: z.boolean(), notes }).strict();

@@ -3,10 +3,8 @@ import { z } from 'zod';
 import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
 import { SEVERITIES } from '../domain/roles';
 import { branchSchema, contractNoSchema } from './complaint.schema';
+import { instant, MAX_PLANNED_YEARS, phoneSchema, plannedWithin, text } from './fields.schema';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const instant = z.iso.datetime({ offset: true });
-const phoneSchema = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' });
 
 /** `<contractNo>.<kind>.<key>` as the schedule names its calls (the key is a number, a date or a complaint id). */
 export const callbackIdSchema = z
@@ -39,6 +37,9 @@ export const createProjectBody = z
     }
     if (Date.parse(b.plannedCompletionAt) < Date.parse(b.contractSignedAt)) {
       ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'must not be before contractSignedAt' });
+    }
+    if (!plannedWithin(b.contractSignedAt, b.plannedCompletionAt)) {
+      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: `must lie within ${MAX_PLANNED_YEARS} years of contractSignedAt` });
     }
   })
   .meta({ id: 'CreateProject' });

@@ -1,0 +1,48 @@
+// Field rules every request shares: readable text, phone numbers and instants inside the business's own time range.
+import { z } from 'zod';
+
+// NUL and other control characters (tab and newline allowed) and bidi overrides that make stored text lie about its order.
+const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+const YEAR_MS = 365.25 * 86_400_000;
+/** Staff clocks drift; an instant this far ahead of the server still counts as "now". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Trimmed, non-blank, at most `max` characters, no control or bidi-override characters. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, { message: 'must not be empty or only whitespace' })
+    .max(max)
+    .refine((s) => !UNSAFE_CHARS.test(s), { message: 'must not contain control or bidi-override characters' });
+
+/** Optional free text: the same rule, and blank is allowed (it means "no notes"). */
+export const notesText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !UNSAFE_CHARS.test(s), { message: 'must not contain control or bidi-override characters' })
+    .optional();
+
+export const phoneSchema = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' });
+
+/** An ISO-8601 instant with offset, in the years 2000-2099: a two-digit or far-future year is a typing error. */
+export const instant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    const year = new Date(s).getUTCFullYear();
+    return year >= 2000 && year <= 2099;
+  }, { message: 'must be in the years 2000-2099' })
+  .describe('ISO-8601 date-time with offset, years 2000-2099');
+
+/** An instant that has already happened, at most `maxAgeYears` ago (a few minutes of clock skew allowed). */
+export const pastInstant = (maxAgeYears: number) =>
+  instant
+    .refine((s) => Date.parse(s) <= Date.now() + CLOCK_SKEW_MS, { message: 'must not be in the future' })
+    .refine((s) => Date.parse(s) >= Date.now() - maxAgeYears * YEAR_MS, { message: `must lie within the last ${maxAgeYears} years` })
+    .describe(`ISO-8601 date-time with offset; not in the future, at most ${maxAgeYears} years ago`);
+
+/** The longest a renovation may be planned to run after signing. */
+export const MAX_PLANNED_YEARS = 10;
+export const plannedWithin = (from: string, to: string) => Date.parse(to) <= Date.parse(from) + MAX_PLANNED_YEARS * YEAR_MS;
