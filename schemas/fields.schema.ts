@@ -1,8 +1,10 @@
 // Field rules every request shares: readable text, phone numbers and instants inside the business's own time range.
 import { z } from 'zod';
 
-// NUL and other control characters (tab and newline allowed) and bidi overrides that make stored text lie about its order.
-const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+// No NUL or other control characters (tab and newline allowed), no bidi overrides that make stored text lie about its order;
+// a pattern, not a refinement, so the OpenAPI document states the rule too.
+const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]*$/;
+const SAFE_TEXT_RULE = { message: 'must not contain control or bidi-override characters' };
 const YEAR_MS = 365.25 * 86_400_000;
 /** Staff clocks drift; an instant this far ahead of the server still counts as "now". */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -14,7 +16,7 @@ export const text = (max: number) =>
     .trim()
     .min(1, { message: 'must not be empty or only whitespace' })
     .max(max)
-    .refine((s) => !UNSAFE_CHARS.test(s), { message: 'must not contain control or bidi-override characters' });
+    .regex(SAFE_TEXT, SAFE_TEXT_RULE);
 
 /** Optional free text: the same rule, and blank is allowed (it means "no notes"). */
 export const notesText = (max: number) =>
@@ -22,7 +24,7 @@ export const notesText = (max: number) =>
     .string()
     .trim()
     .max(max)
-    .refine((s) => !UNSAFE_CHARS.test(s), { message: 'must not contain control or bidi-override characters' })
+    .regex(SAFE_TEXT, SAFE_TEXT_RULE)
     .optional();
 
 export const phoneSchema = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' });
