@@ -1,7 +1,7 @@
 // Working-day calendar of the policy (weekends, public holidays, make-up working days) as pure functions.
 // No IO, no Node built-ins, no npm imports: it runs inside the Temporal workflow sandbox, so every answer
 // depends only on its arguments. Intl.DateTimeFormat (with an explicit timeZone) is the only zone source.
-import type { CalendarPolicy } from '../schemas/policy.schema';
+import type { CalendarPolicy } from './policy';
 import { durationMs, parseIsoDuration } from './duration';
 
 /** A policy date, 'YYYY-MM-DD', always meant in the calendar's time zone. */

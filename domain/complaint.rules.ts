@@ -1,5 +1,5 @@
 // Complaint rules of DOMAIN.md sections 2-3 as pure functions; every number comes from the policy passed in.
-import type { ComplaintPolicy } from '../schemas/policy.schema';
+import type { ComplaintPolicy } from './policy';
 import { durationMs } from './duration';
 import { higherLevel, nextLevel, type Level, type Priority, type Role, type Severity } from './roles';
 

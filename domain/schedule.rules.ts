@@ -1,5 +1,5 @@
 // The renovation callback schedule of DOMAIN.md section 1 as pure functions of the recorded milestones and the policy.
-import type { Policy } from '../schemas/policy.schema';
+import type { Policy } from './policy';
 import { addDurationInZone, holidaysBetween, shiftToWorkingDay } from './calendar';
 import { durationMs } from './duration';
 
@@ -120,7 +120,7 @@ export function phaseOf(m: Milestones, completionCallbackCreated: boolean, now: 
 }
 
 export type MilestoneRefusal = {
-  code: 'PROJECT_CANCELLED' | 'MILESTONE_OUT_OF_ORDER' | 'MILESTONE_CONFLICT' | 'MILESTONE_IN_FUTURE';
+  code: 'CONTRACT_CANCELLED' | 'MILESTONE_OUT_OF_ORDER' | 'MILESTONE_CONFLICT' | 'MILESTONE_IN_FUTURE';
   message: string;
 };
 
@@ -143,7 +143,7 @@ export function checkMilestone(
   if (m.cancelledAt !== undefined) {
     return type === 'cancelled' && at === m.cancelledAt
       ? 'repeat'
-      : { code: 'PROJECT_CANCELLED', message: 'the contract is cancelled; nothing more can be recorded' };
+      : { code: 'CONTRACT_CANCELLED', message: 'the contract is cancelled; nothing more can be recorded' };
   }
   switch (type) {
     case 'work_started':

@@ -1,5 +1,7 @@
+// Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
 import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import type { Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
 
 // Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
@@ -77,6 +79,9 @@ export const policySchema = z.object({
   kpiTargets: z.record(z.string(), kpiTargetSchema),
 });
 
-export type Policy = z.infer<typeof policySchema>;
-export type ComplaintPolicy = Policy['complaint'];
-export type CalendarPolicy = Policy['calendar'];
+// Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesDomain: Same<z.infer<typeof policySchema>, Policy> = true;
+void schemaMatchesDomain;
+
+export type { CalendarPolicy, ComplaintPolicy, Policy } from '../domain/policy';
