@@ -12,11 +12,11 @@ import { registeredSearchAttributes } from '../api/services/search-attributes.se
 import { loadPolicy } from '../config/policy';
 import { connectDatabase, createModels } from '../db/models';
 import { createWorker, workflowsPath } from '../worker/create-worker';
-import { milestoneUpdate, projectStateQuery, outcomeUpdate } from '../workflows/project.messages';
+import { milestoneUpdate, contractStateQuery, outcomeUpdate } from '../workflows/contract.messages';
 import { SA } from '../workflows/search-attributes';
 import { startFerretDb } from '../test/support/ferretdb';
 import { serve, token, TEST_SECRET } from '../test/support/http';
-import { openProject, projectInput } from '../test/support/fixtures';
+import { openContract, contractInput } from '../test/support/fixtures';
 import { TOOLS } from '../test/support/tools';
 
 const INTAKES = Number(process.env.BENCH_INTAKES ?? 200);
@@ -101,8 +101,8 @@ async function main(): Promise<void> {
   const tsWorker = await createWorker({ connection: ts.nativeConnection, namespace: 'default', taskQueue: tsQueue, models, policy, workflowBundlePath: bundlePath });
   const schedule = await tsWorker.runUntil(async () => {
     const now = await ts.currentTimeMs();
-    const input = projectInput({ contractSignedAt: new Date(now - 200 * DAY).toISOString(), plannedCompletionAt: new Date(now - 100 * DAY).toISOString(), warrantyMonths: 60, policy });
-    const h = await openProject(ts.client, models, tsQueue, input);
+    const input = contractInput({ contractSignedAt: new Date(now - 200 * DAY).toISOString(), plannedCompletionAt: new Date(now - 100 * DAY).toISOString(), warrantyMonths: 60, policy });
+    const h = await openContract(ts.client, models, tsQueue, input);
     const actor = { sub: 'bench', roles: ['branch' as const] };
     await h.executeUpdate(milestoneUpdate, { args: [{ actor, type: 'work_started', at: new Date(now - 190 * DAY).toISOString() }] });
     await h.executeUpdate(milestoneUpdate, { args: [{ actor, type: 'completed', at: new Date(now - 100 * DAY).toISOString() }] });
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
       const d = await h.describe();
       runs.add(d.runId);
       maxHistory = Math.max(maxHistory, d.historyLength);
-      for (const c of (await h.query(projectStateQuery)).open) {
+      for (const c of (await h.query(contractStateQuery)).open) {
         await h.executeUpdate(outcomeUpdate, { args: [{ actor: { sub: 'bench', roles: ['assistant'] }, callbackId: c.id, result: 'satisfied' }] });
       }
     }

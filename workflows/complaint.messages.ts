@@ -3,7 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintKind, ComplaintSource, ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
-import type { Policy } from '../schemas/policy.schema';
+import type { Policy } from '../domain/policy';
 
 export const COMPLAINT_WORKFLOW = 'ComplaintCase';
 export const COMPLAINT_ID_PREFIX = 'complaint-';
@@ -96,6 +96,7 @@ export interface ComplaintState {
   remedies: RemedyRecord[];
   approvals: ApprovalRecord[];
   policyVersion: string;
+  /** Number of case-file entries recorded so far; the next entry's key, so a retried write lands on the same entry. */
   seq: number;
   /** Ids of the latest staff actions applied, carried across continue-as-new. */
   handledUpdates?: string[];
@@ -162,14 +163,3 @@ export const compensationUpdate = defineUpdate<ComplaintState, [CompensationInpu
 export const approvalUpdate = defineUpdate<ComplaintState, [ApprovalInput]>('recordApproval');
 export const stateQuery = defineQuery<ComplaintState>('caseState');
 
-/** Stable error codes a handler rejects with; the api maps them to HTTP statuses. */
-export const CaseErrors = {
-  INVALID_STATE: 'INVALID_STATE',
-  ALREADY_DONE: 'ALREADY_DONE',
-  REPAIR_OR_COMPENSATE: 'REPAIR_OR_COMPENSATE',
-  REOPEN_WINDOW_PASSED: 'REOPEN_WINDOW_PASSED',
-  CLOSED_BY_LEGAL: 'CLOSED_BY_LEGAL',
-  ROLE_NOT_ALLOWED: 'ROLE_NOT_ALLOWED',
-  INVALID_INPUT: 'INVALID_INPUT',
-} as const;
-export type CaseErrorCode = (typeof CaseErrors)[keyof typeof CaseErrors];

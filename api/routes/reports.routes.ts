@@ -1,7 +1,7 @@
 // KPI reports, stored summaries and the caller's notifications.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
-import { computeKpis } from '../../activities/kpi-report';
+import { computeKpis } from '../../db/kpi-queries';
 import { notificationPayload, type Models } from '../../db/models';
 import type { Role } from '../../domain/roles';
 import type { Policy } from '../../schemas/policy.schema';

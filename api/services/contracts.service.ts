@@ -2,21 +2,21 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import type { CallbackDoc, ProjectDoc } from '../../db/models';
+import type { CallbackDoc, ContractDoc } from '../../db/models';
 import { isDuplicateKey } from '../../db/models';
 import { checkMilestone, type CallbackKind, type CallbackResult, type CallbackStatus, type Milestones, type Phase } from '../../domain/schedule.rules';
 import type { Role } from '../../domain/roles';
 import { createComplaintBody } from '../../schemas/complaint.schema';
-import type { CreateProjectBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/project.schema';
+import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
 import {
   milestoneUpdate,
   outcomeUpdate,
-  PROJECT_WORKFLOW,
-  projectWorkflowId,
+  CONTRACT_WORKFLOW,
+  contractWorkflowId,
   registrationUpdate,
-  type ProjectInput,
-  type ProjectState,
-} from '../../workflows/project.messages';
+  type ContractInput,
+  type ContractState,
+} from '../../workflows/contract.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -24,7 +24,7 @@ import { createComplaintService, type ComplaintDeps } from './complaints.service
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
 
-export interface ProjectDeps extends ComplaintDeps {
+export interface ContractDeps extends ComplaintDeps {
   /** The complaint intake a problem found on a callback goes through; built from the same deps when not given. */
   complaints?: ComplaintService;
 }
@@ -35,24 +35,24 @@ export const CUSTOMER_VIEWERS: readonly Role[] = ['assistant', 'supervisor', 'di
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const iso = (ms: number | Date) => new Date(ms).toISOString();
 
-type ProjectDocLean = ProjectDoc & { _id: string };
+type ContractDocLean = ContractDoc & { _id: string };
 type CallbackDocLean = CallbackDoc & { _id: string };
 
-export function createProjectService(deps: ProjectDeps) {
+export function createContractService(deps: ContractDeps) {
   const { client, models, policy, taskQueue } = deps;
   const complaints = deps.complaints ?? createComplaintService(deps);
 
   function conflict(contractNo: string): AppError {
-    return new AppError('PROJECT_CONFLICT', `contract ${contractNo} is already registered with different data`, [
+    return new AppError('CONTRACT_CONFLICT', `contract ${contractNo} is already registered with different data`, [
       { field: 'contractNo', rule: 'same_body', message: 'a repeat registration must send the same body' },
     ]);
   }
 
   /** Starts the schedule (or reattaches to it) and waits until registration is recorded; undefined once it has finished. */
-  async function startWorkflow(input: ProjectInput): Promise<ProjectState | undefined> {
-    const startWorkflowOperation = new WithStartWorkflowOperation(PROJECT_WORKFLOW, {
+  async function startWorkflow(input: ContractInput): Promise<ContractState | undefined> {
+    const startWorkflowOperation = new WithStartWorkflowOperation(CONTRACT_WORKFLOW, {
       taskQueue,
-      workflowId: projectWorkflowId(input.contractNo),
+      workflowId: contractWorkflowId(input.contractNo),
       args: [input],
       // A retry after a crash between the write and the start reattaches instead of starting a second schedule.
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -73,8 +73,8 @@ export function createProjectService(deps: ProjectDeps) {
     return !central && user.branch ? user.branch : undefined;
   }
 
-  async function findProject(contractNo: string, user: StaffUser): Promise<ProjectDocLean> {
-    const doc = await models.Project.findById(contractNo).lean();
+  async function findProject(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
+    const doc = await models.Contract.findById(contractNo).lean();
     const scope = branchScope(user);
     if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
     return doc;
@@ -88,7 +88,7 @@ export function createProjectService(deps: ProjectDeps) {
   }
 
   /** Opens the complaint through the same intake as POST /v1/complaints; the callback id keys it, so a retry reuses it. */
-  async function openProblemComplaint(cb: CallbackDocLean, project: ProjectDocLean, problem: NonNullable<OutcomeBody['problem']>, user: StaffUser) {
+  async function openProblemComplaint(cb: CallbackDocLean, project: ContractDocLean, problem: NonNullable<OutcomeBody['problem']>, user: StaffUser) {
     const parsed = createComplaintBody.safeParse({
       kind: 'customer',
       source: 'callback',
@@ -118,7 +118,7 @@ export function createProjectService(deps: ProjectDeps) {
   }
 
   return {
-    async register(body: CreateProjectBody, user: StaffUser) {
+    async register(body: CreateContractBody, user: StaffUser) {
       const warrantyMonths = body.warrantyMonths ?? policy.callbacks.defaultWarrantyMonths;
       const contractSignedAt = new Date(body.contractSignedAt);
       const plannedCompletionAt = new Date(body.plannedCompletionAt);
@@ -137,12 +137,12 @@ export function createProjectService(deps: ProjectDeps) {
           warrantyMonths,
         }),
       );
-      const existing = await models.Project.findById(body.contractNo).lean();
+      const existing = await models.Contract.findById(body.contractNo).lean();
       if (existing && existing.requestHash !== requestHash) throw conflict(body.contractNo);
       let created = false;
       if (!existing) {
         try {
-          const result = await models.Project.updateOne(
+          const result = await models.Contract.updateOne(
             { _id: body.contractNo },
             {
               $setOnInsert: {
@@ -156,7 +156,7 @@ export function createProjectService(deps: ProjectDeps) {
                 plannedCompletionAt,
                 warrantyMonths,
                 requestHash,
-                workflowId: projectWorkflowId(body.contractNo),
+                workflowId: contractWorkflowId(body.contractNo),
                 policyVersion: policy.version,
                 createdBy: user.sub,
                 createdAt: new Date(),
@@ -172,11 +172,11 @@ export function createProjectService(deps: ProjectDeps) {
         }
         if (!created) {
           // Another request registered the contract in between: it is a repeat only with the same body.
-          const winner = await models.Project.findById(body.contractNo).lean();
+          const winner = await models.Contract.findById(body.contractNo).lean();
           if (winner?.requestHash !== requestHash) throw conflict(body.contractNo);
         }
       }
-      const input: ProjectInput = {
+      const input: ContractInput = {
         contractNo: body.contractNo,
         branch: body.branch,
         contractSignedAt: contractSignedAt.toISOString(),
@@ -186,7 +186,7 @@ export function createProjectService(deps: ProjectDeps) {
         indexedAttributes: await deps.indexedAttributes(),
       };
       const state = await startWorkflow(input);
-      const phase = state?.phase ?? ((await models.Project.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? 'signed';
+      const phase = state?.phase ?? ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? 'signed';
       return { created, body: { contractNo: body.contractNo, phase } };
     },
 
@@ -203,7 +203,7 @@ export function createProjectService(deps: ProjectDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
       // The schedule has finished, after writing its final projection.
-      const final = (await models.Project.findById(contractNo).lean()) ?? doc;
+      const final = (await models.Contract.findById(contractNo).lean()) ?? doc;
       const phase = (final.phase ?? 'signed') as Phase;
       const verdict = checkMilestone(
         milestonesOf(final),
@@ -213,8 +213,8 @@ export function createProjectService(deps: ProjectDeps) {
         Date.now(),
       );
       if (verdict === 'repeat') return { contractNo, phase };
-      if (phase === 'cancelled') throw new AppError('PROJECT_CANCELLED', 'the contract is cancelled; nothing more can be recorded');
-      if (phase === 'closed') throw new AppError('PROJECT_CLOSED', 'the warranty has ended and the schedule is closed; nothing more can be recorded');
+      if (phase === 'cancelled') throw new AppError('CONTRACT_CANCELLED', 'the contract is cancelled; nothing more can be recorded');
+      if (phase === 'closed') throw new AppError('CONTRACT_CLOSED', 'the warranty has ended and the schedule is closed; nothing more can be recorded');
       throw new AppError('CASE_FINISHED', `the callback schedule of contract ${contractNo} is not running (repeat its registration if it never started)`);
     },
 
@@ -275,7 +275,7 @@ export function createProjectService(deps: ProjectDeps) {
      */
     async outcome(id: string, body: OutcomeBody, user: StaffUser, idempotencyKey?: string) {
       const cb = await findCallback(id, user);
-      const project = await models.Project.findById(cb.contractNo).lean();
+      const project = await models.Contract.findById(cb.contractNo).lean();
       if (!project) throw new AppError('NOT_FOUND', `callback ${id} not found`);
       // Refused before a problem opens a complaint that no callback would link.
       if (cb.status === 'cancelled' || (cb.outcome && cb.outcome !== body.result)) throw alreadyRecorded(cb);
@@ -313,7 +313,7 @@ function alreadyRecorded(cb: CallbackDocLean): AppError {
 }
 
 /** The milestones the schedule last wrote (epoch ms), or the registration's own dates before its first write. */
-function milestonesOf(doc: ProjectDocLean): Milestones {
+function milestonesOf(doc: ContractDocLean): Milestones {
   const m = (doc.milestones ?? {}) as Partial<Record<keyof Milestones, unknown>>;
   const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
   return {

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeKpis, type Kpi } from '../../activities/kpi-report';
+import { computeKpis, type Kpi } from '../../db/kpi-queries';
 import { previousWindow } from '../../domain/report-periods';
 import { ensureSummarySchedules, summaryScheduleId } from '../../worker/schedules';
 import { POLICY } from '../support/fixtures';
@@ -26,7 +26,7 @@ async function seed() {
   await c('C-5', { branch: 'north', kind: 'customer', createdAt: new Date('2026-10-20T02:00:00Z'), valid: true, firstCallbackOnTime: true, closedAt: inPeriod(3), followUps: 1, surveySatisfied: true, resolvedAt: inPeriod(2), handlingMs: 5 * HOUR, severity: 'general', status: 'closed' });
 
   const p = (id: string, branch: string, phase: string) =>
-    db.models.Project.create({ _id: id, branch, phase, contractSignedAt: new Date('2026-06-01T00:00:00Z'), plannedCompletionAt: new Date('2026-09-01T00:00:00Z'), warrantyMonths: 24, requestHash: 'h', workflowId: `project-${id}`, createdAt: new Date('2026-06-01T00:00:00Z') });
+    db.models.Contract.create({ _id: id, branch, phase, contractSignedAt: new Date('2026-06-01T00:00:00Z'), plannedCompletionAt: new Date('2026-09-01T00:00:00Z'), warrantyMonths: 24, requestHash: 'h', workflowId: `project-${id}`, createdAt: new Date('2026-06-01T00:00:00Z') });
   await Promise.all([p('P-1', 'north', 'warranty'), p('P-2', 'north', 'construction'), p('P-3', 'north', 'signed'), p('P-4', 'north', 'cancelled'), p('P-5', 'south', 'warranty')]);
 
   const cb = (id: string, branch: string, kind: string, fields: Record<string, unknown>) =>

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { loadPolicy, parsePolicy } from '../../config/policy';
 import type { Policy } from '../../schemas/policy.schema';
 import type { Models } from '../../db/models';
-import { PROJECT_WORKFLOW, projectWorkflowId, registrationUpdate, type ProjectInput } from '../../workflows/project.messages';
+import { CONTRACT_WORKFLOW, contractWorkflowId, registrationUpdate, type ContractInput } from '../../workflows/contract.messages';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type Actor, type ComplaintInput } from '../../workflows/complaint.messages';
 
@@ -85,7 +85,7 @@ export const SCHEDULE_POLICY: Policy = policyWith((p) => {
   p.calendar.makeUpWorkingDays = ['2026-12-20'];
 });
 
-export function projectInput(patch: Partial<ProjectInput> = {}): ProjectInput {
+export function contractInput(patch: Partial<ContractInput> = {}): ContractInput {
   return {
     contractNo: `HZ-${randomUUID().slice(0, 8)}`,
     branch: 'north',
@@ -99,8 +99,8 @@ export function projectInput(patch: Partial<ProjectInput> = {}): ProjectInput {
 }
 
 /** What the api's registration does: the project document, then the schedule workflow, answered once registered. */
-export async function openProject(client: Client, models: Models, taskQueue: string, input: ProjectInput) {
-  await models.Project.create({
+export async function openContract(client: Client, models: Models, taskQueue: string, input: ContractInput) {
+  await models.Contract.create({
     _id: input.contractNo,
     branch: input.branch,
     customer: { name: 'Test Customer', phone: '13800000000' },
@@ -108,13 +108,13 @@ export async function openProject(client: Client, models: Models, taskQueue: str
     plannedCompletionAt: new Date(input.plannedCompletionAt),
     warrantyMonths: input.warrantyMonths,
     requestHash: 'test',
-    workflowId: projectWorkflowId(input.contractNo),
+    workflowId: contractWorkflowId(input.contractNo),
     createdAt: new Date(),
     stateSeq: 0,
   });
-  const op = new WithStartWorkflowOperation(PROJECT_WORKFLOW, {
+  const op = new WithStartWorkflowOperation(CONTRACT_WORKFLOW, {
     taskQueue,
-    workflowId: projectWorkflowId(input.contractNo),
+    workflowId: contractWorkflowId(input.contractNo),
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
