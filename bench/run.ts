@@ -15,8 +15,9 @@ import { createWorker, workflowsPath } from '../worker/create-worker';
 import { milestoneUpdate, contractStateQuery, outcomeUpdate } from '../workflows/contract.messages';
 import { SA } from '../workflows/search-attributes';
 import { startFerretDb } from '../test/support/ferretdb';
-import { serve, token, TEST_SECRET } from '../test/support/http';
-import { openContract, contractInput } from '../test/support/fixtures';
+import { createContractService } from '../api/services/contracts.service';
+import { contractWorkflowId } from '../workflows/contract.messages';
+import { BENCH_SECRET, benchToken, listen } from './bench-http';
 import { TOOLS } from '../test/support/tools';
 
 const INTAKES = Number(process.env.BENCH_INTAKES ?? 200);
@@ -51,14 +52,14 @@ async function main(): Promise<void> {
     models,
     policy,
     taskQueue,
-    jwtSecret: TEST_SECRET,
+    jwtSecret: BENCH_SECRET,
     bodyLimit: '100kb',
     logger: pino({ level: 'silent' }),
     indexedAttributes: () => registeredSearchAttributes(dev.connection, 'default'),
     readiness: async () => ({ temporal: true, database: true }),
   });
-  const api = await serve(app);
-  const bearer = await token(['assistant']);
+  const api = await listen(app);
+  const bearer = await benchToken(['assistant']);
 
   // 1. Intake: every POST starts a workflow and waits (update-with-start) until intake is persisted.
   global.gc?.();
@@ -101,8 +102,12 @@ async function main(): Promise<void> {
   const tsWorker = await createWorker({ connection: ts.nativeConnection, namespace: 'default', taskQueue: tsQueue, models, policy, workflowBundlePath: bundlePath });
   const schedule = await tsWorker.runUntil(async () => {
     const now = await ts.currentTimeMs();
-    const input = contractInput({ contractSignedAt: new Date(now - 200 * DAY).toISOString(), plannedCompletionAt: new Date(now - 100 * DAY).toISOString(), warrantyMonths: 60, policy });
-    const h = await openContract(ts.client, models, tsQueue, input);
+    // Registered through the real service, as POST /v1/contracts does.
+    const contracts = createContractService({ client: ts.client, models, policy, taskQueue: tsQueue, indexedAttributes: async () => [] });
+    const contractNo = `BENCH-${randomUUID().slice(0, 8)}`;
+    const body = { contractNo, branch: 'north', customer: { name: 'Bench Customer', phone: '13900000000' }, contractSignedAt: new Date(now - 200 * DAY).toISOString(), plannedCompletionAt: new Date(now - 100 * DAY).toISOString(), warrantyMonths: 60 };
+    await contracts.register(body, { sub: 'bench', name: 'Bench', roles: ['assistant'] } as Parameters<typeof contracts.register>[1]);
+    const h = ts.client.workflow.getHandle(contractWorkflowId(contractNo));
     const actor = { sub: 'bench', roles: ['branch' as const] };
     await h.executeUpdate(milestoneUpdate, { args: [{ actor, type: 'work_started', at: new Date(now - 190 * DAY).toISOString() }] });
     await h.executeUpdate(milestoneUpdate, { args: [{ actor, type: 'completed', at: new Date(now - 100 * DAY).toISOString() }] });

@@ -1,8 +1,8 @@
-// HTTP contract of renovation contracts and their callbacks (names fixed by Issue 4); handlers read only parsed input.
+// HTTP routes of renovation contracts and their callbacks; handlers read only parsed input.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
-import { ACTION_ROLES } from '../../domain/authority';
-import type { Role } from '../../domain/roles';
+import { CONTRACT_ROLES } from '../../domain/authority';
+import { CALLBACK_ERRORS, MILESTONE_ERRORS } from '../../domain/errors';
 import { idempotencyHeaders } from '../../schemas/complaint.schema';
 import {
   callbackPage,
@@ -23,13 +23,6 @@ import type { createContractService } from '../services/contracts.service';
 
 type Service = ReturnType<typeof createContractService>;
 type Authenticate = (header: string | undefined) => Promise<StaffUser>;
-
-export const CONTRACT_ROLES = {
-  register: ['assistant', 'supervisor', 'director', 'branch', 'admin'],
-  milestone: ['assistant', 'supervisor', 'director', 'branch'],
-  read: ACTION_ROLES.read,
-  outcome: ['assistant', 'supervisor', 'director'],
-} as const satisfies Record<string, readonly Role[]>;
 
 export function contractRoutes(router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, service: Service): void {
   mountRoute(router, registry, authenticate, {
@@ -72,7 +65,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     headers: idempotencyHeaders,
     body: milestoneBody,
     responses: { 202: { description: 'Recorded; the callbacks follow', schema: contractPhase } },
-    errors: ['NOT_FOUND', 'CONTRACT_CANCELLED', 'CONTRACT_CLOSED', 'MILESTONE_OUT_OF_ORDER', 'MILESTONE_CONFLICT'],
+    errors: ['NOT_FOUND', 'CONTRACT_CLOSED', 'CASE_FINISHED', ...MILESTONE_ERRORS],
     handler: async ({ params, body, user, headers }) => {
       const key = headers['idempotency-key'];
       return { status: 202, body: await service.milestone(params.contractNo, body, user, key) };
@@ -100,7 +93,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     headers: idempotencyHeaders,
     body: outcomeBody,
     responses: { 200: { description: 'The callback after the outcome', schema: outcomeRecorded } },
-    errors: ['NOT_FOUND', 'CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT'],
+    errors: ['NOT_FOUND', ...CALLBACK_ERRORS, 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT', 'CASE_FINISHED'],
     handler: async ({ params, body, user, headers }) => {
       const key = headers['idempotency-key'];
       return { status: 200, body: await service.outcome(params.id, body, user, key) };

@@ -1,26 +1,24 @@
 // Renovation-contract use cases behind the HTTP routes: registration, milestones, the callback worklist and callback outcomes.
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { createHash } from 'node:crypto';
-import type { CallbackDoc, ContractDoc } from '../../db/models';
-import { isDuplicateKey } from '../../db/models';
-import { checkMilestone, type CallbackKind, type CallbackResult, type CallbackStatus, type Milestones, type Phase } from '../../domain/schedule.rules';
-import type { Role } from '../../domain/roles';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { insertOnce } from '../../db/models';
+import { branchScope, CUSTOMER_VIEWERS } from '../../domain/authority';
+import { checkMilestone, type Phase } from '../../domain/schedule.rules';
 import { createComplaintBody } from '../../schemas/complaint.schema';
 import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
 import {
-  milestoneUpdate,
-  outcomeUpdate,
   CONTRACT_WORKFLOW,
   contractWorkflowId,
+  milestoneUpdate,
+  outcomeUpdate,
   registrationUpdate,
   type ContractInput,
   type ContractState,
 } from '../../workflows/contract.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { actionUpdateId, keysetPage, sha256, startOrAttach } from './case-workflows';
 import { createComplaintService, type ComplaintDeps } from './complaints.service';
+import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
 
@@ -28,15 +26,6 @@ export interface ContractDeps extends ComplaintDeps {
   /** The complaint intake a problem found on a callback goes through; built from the same deps when not given. */
   complaints?: ComplaintService;
 }
-
-/** Roles that call the customer and so may see who the customer is. */
-export const CUSTOMER_VIEWERS: readonly Role[] = ['assistant', 'supervisor', 'director', 'branch'];
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const iso = (ms: number | Date) => new Date(ms).toISOString();
-
-type ContractDocLean = ContractDoc & { _id: string };
-type CallbackDocLean = CallbackDoc & { _id: string };
 
 export function createContractService(deps: ContractDeps) {
   const { client, models, policy, taskQueue } = deps;
@@ -49,31 +38,18 @@ export function createContractService(deps: ContractDeps) {
   }
 
   /** Starts the schedule (or reattaches to it) and waits until registration is recorded; undefined once it has finished. */
-  async function startWorkflow(input: ContractInput): Promise<ContractState | undefined> {
-    const startWorkflowOperation = new WithStartWorkflowOperation(CONTRACT_WORKFLOW, {
-      taskQueue,
+  function startWorkflow(input: ContractInput): Promise<ContractState | undefined> {
+    return startOrAttach(client, {
+      workflowType: CONTRACT_WORKFLOW,
       workflowId: contractWorkflowId(input.contractNo),
-      args: [input],
-      // A retry after a crash between the write and the start reattaches instead of starting a second schedule.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      taskQueue,
+      input,
       staticSummary: `Callback schedule, contract ${input.contractNo}, branch ${input.branch}`,
+      opened: registrationUpdate,
     });
-    try {
-      return await client.workflow.executeUpdateWithStart(registrationUpdate, { startWorkflowOperation });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined;
-      throw err;
-    }
   }
 
-  function branchScope(user: StaffUser): string | undefined {
-    // Branch staff work their own branch's contracts only.
-    const central = user.roles.some((r) => r !== 'branch');
-    return !central && user.branch ? user.branch : undefined;
-  }
-
-  async function findProject(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
+  async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
     const doc = await models.Contract.findById(contractNo).lean();
     const scope = branchScope(user);
     if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
@@ -141,8 +117,8 @@ export function createContractService(deps: ContractDeps) {
       if (existing && existing.requestHash !== requestHash) throw conflict(body.contractNo);
       let created = false;
       if (!existing) {
-        try {
-          const result = await models.Contract.updateOne(
+        created = await insertOnce(() =>
+          models.Contract.updateOne(
             { _id: body.contractNo },
             {
               $setOnInsert: {
@@ -165,11 +141,8 @@ export function createContractService(deps: ContractDeps) {
               },
             },
             { upsert: true },
-          );
-          created = result.upsertedCount === 1;
-        } catch (err) {
-          if (!isDuplicateKey(err)) throw err;
-        }
+          ),
+        );
         if (!created) {
           // Another request registered the contract in between: it is a repeat only with the same body.
           const winner = await models.Contract.findById(body.contractNo).lean();
@@ -192,11 +165,11 @@ export function createContractService(deps: ContractDeps) {
 
     /** Forwards a milestone to the schedule; once the schedule has finished, the projection answers. */
     async milestone(contractNo: string, body: MilestoneBody, user: StaffUser, idempotencyKey?: string) {
-      const doc = await findProject(contractNo, user);
+      const doc = await findContract(contractNo, user);
       try {
         const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(milestoneUpdate, {
           args: [{ actor: { sub: user.sub, roles: user.roles }, type: body.type, at: body.at, plannedCompletionAt: body.plannedCompletionAt }],
-          updateId: idempotencyKey ? `milestone:${sha256(idempotencyKey).slice(0, 32)}` : undefined,
+          updateId: actionUpdateId('milestone', idempotencyKey),
         });
         return { contractNo, phase: state.phase };
       } catch (err) {
@@ -220,31 +193,9 @@ export function createContractService(deps: ContractDeps) {
 
     /** The contract as staff see it, from MongoDB; 404 for a contract outside a branch user's own branch. */
     async get(contractNo: string, user: StaffUser) {
-      const doc = await findProject(contractNo, user);
+      const doc = await findContract(contractNo, user);
       const callbacks = await models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
-      const m = milestonesOf(doc);
-      const at = (ms: number | undefined) => (ms === undefined ? undefined : iso(ms));
-      return {
-        contractNo: doc._id,
-        branch: doc.branch,
-        phase: (doc.phase ?? 'signed') as Phase,
-        policyVersion: doc.policyVersion ?? undefined,
-        warrantyMonths: doc.warrantyMonths,
-        milestones: {
-          contractSignedAt: iso(m.contractSignedAt),
-          plannedCompletionAt: iso(m.plannedCompletionAt),
-          workStartedAt: at(m.workStartedAt),
-          completedAt: at(m.completedAt),
-          cancelledAt: at(m.cancelledAt),
-        },
-        customer: user.roles.some((r) => CUSTOMER_VIEWERS.includes(r))
-          ? { name: doc.customer?.name ?? undefined, phone: doc.customer?.phone ?? undefined }
-          : undefined,
-        callbacks: callbacks.map((c) => {
-          const { id, kind, dueAt, status, outcome } = callbackItem(c);
-          return { id, kind, dueAt, status, outcome };
-        }),
-      };
+      return contractView(doc, callbacks, user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)));
     },
 
     /** The assistants' worklist: due order, then id, so a cursor never skips or repeats a call. */
@@ -255,18 +206,14 @@ export function createContractService(deps: ContractDeps) {
       const branch = branchScope(user) ?? q.branch;
       if (branch) filter.push({ branch });
       if (q.dueBefore) filter.push({ dueAt: { $lt: new Date(q.dueBefore) } });
-      const cursor = decodeCursor(q.cursor);
-      if (cursor) filter.push({ $or: [{ dueAt: { $gt: cursor.at } }, { dueAt: cursor.at, _id: { $gt: cursor.id } }] });
-      const docs = await models.Callback.find(filter.length ? { $and: filter } : {})
-        .sort({ dueAt: 1, _id: 1 })
-        .limit(q.limit + 1)
-        .lean();
-      const page = docs.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map(callbackItem),
-        nextCursor: docs.length > q.limit && last ? encodeCursor(last.dueAt, last._id) : null,
-      };
+      const { page, nextCursor } = await keysetPage<CallbackDocLean>(
+        (f, sort, limit) => models.Callback.find(f).sort(sort).limit(limit).lean(),
+        filter,
+        'dueAt',
+        1,
+        q,
+      );
+      return { items: page.map(callbackItem), nextCursor };
     },
 
     /**
@@ -288,7 +235,7 @@ export function createContractService(deps: ContractDeps) {
       try {
         const result = await client.workflow.getHandle(project.workflowId).executeUpdate(outcomeUpdate, {
           args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, notes: body.notes, complaintId }],
-          updateId: idempotencyKey ? `outcome:${sha256(`${id}:${idempotencyKey}`).slice(0, 32)}` : undefined,
+          updateId: actionUpdateId('outcome', idempotencyKey, id),
         });
         if (!result.repeat) {
           const c = result.callback;
@@ -305,40 +252,6 @@ export function createContractService(deps: ContractDeps) {
       const item = callbackItem(fresh);
       return { callback: item, complaintId: item.complaintId };
     },
-  };
-}
-
-function alreadyRecorded(cb: CallbackDocLean): AppError {
-  return new AppError('OUTCOME_ALREADY_RECORDED', `callback ${cb._id} is already closed as ${cb.outcome ?? cb.status}`);
-}
-
-/** The milestones the schedule last wrote (epoch ms), or the registration's own dates before its first write. */
-function milestonesOf(doc: ContractDocLean): Milestones {
-  const m = (doc.milestones ?? {}) as Partial<Record<keyof Milestones, unknown>>;
-  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  return {
-    contractSignedAt: num(m.contractSignedAt) ?? doc.contractSignedAt.getTime(),
-    plannedCompletionAt: num(m.plannedCompletionAt) ?? doc.plannedCompletionAt.getTime(),
-    warrantyMonths: num(m.warrantyMonths) ?? doc.warrantyMonths,
-    workStartedAt: num(m.workStartedAt),
-    completedAt: num(m.completedAt),
-    cancelledAt: num(m.cancelledAt),
-    pennants: Array.isArray(m.pennants) ? (m.pennants as number[]) : [],
-    repairs: Array.isArray(m.repairs) ? (m.repairs as Milestones['repairs']) : [],
-  };
-}
-
-function callbackItem(c: CallbackDocLean) {
-  return {
-    id: c._id,
-    contractNo: c.contractNo,
-    branch: c.branch,
-    kind: c.kind as CallbackKind,
-    dueAt: c.dueAt.toISOString(),
-    status: c.status as CallbackStatus,
-    outcome: (c.outcome ?? undefined) as CallbackResult | undefined,
-    attempts: c.attempts ?? 0,
-    complaintId: c.complaintId ?? undefined,
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { complaintIdFor, createComplaintService } from '../../api/services/complaints.service';
-import { contractWorkflowId } from '../../workflows/contract.messages';
+import { CONTRACT_WORKFLOW, contractWorkflowId } from '../../workflows/contract.messages';
 import { useCaseWorld } from '../support/harness';
 import { HOUR, POLICY } from '../support/fixtures';
 import { serve, testAppDeps, token } from '../support/http';
@@ -90,7 +90,7 @@ describe('POST /v1/contracts', () => {
     const handle = w.env.client.workflow.getHandle(contractWorkflowId(body.contractNo));
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
-    expect(description.type).toBe('RenovationCallbackSchedule');
+    expect(description.type).toBe(CONTRACT_WORKFLOW);
     const history = await handle.fetchHistory();
     const input = Buffer.from(history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8');
     expect(input).toContain(body.contractNo);
