@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeKpis, type Kpi } from '../../db/kpi-queries';
 import { previousWindow } from '../../domain/report-periods';
-import { ensureSummarySchedules, summaryScheduleId } from '../../worker/schedules';
+import { ensureKpiSummarySchedules, kpiSummaryScheduleId } from '../../worker/kpi-summary-schedules';
 import { POLICY } from '../support/fixtures';
 import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
 
@@ -127,13 +127,13 @@ describe('scheduled summaries', () => {
     try {
       const q = `sched-${randomUUID()}`;
       const ids = ['daily', 'weekly', 'monthly'] as const;
-      for (const p of ids) await dev.client.schedule.getHandle(summaryScheduleId(p)).delete().catch(() => undefined);
-      expect(await ensureSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual(['daily', 'weekly', 'monthly']);
-      expect(await ensureSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual([]);
-      const monthly = await dev.client.schedule.getHandle(summaryScheduleId('monthly')).describe();
+      for (const p of ids) await dev.client.schedule.getHandle(kpiSummaryScheduleId(p)).delete().catch(() => undefined);
+      expect(await ensureKpiSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual(['daily', 'weekly', 'monthly']);
+      expect(await ensureKpiSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual([]);
+      const monthly = await dev.client.schedule.getHandle(kpiSummaryScheduleId('monthly')).describe();
       expect(monthly.spec.timezone).toBe('Asia/Shanghai');
       expect(monthly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'KpiSummaryReport', taskQueue: q });
-      for (const p of ids) await dev.client.schedule.getHandle(summaryScheduleId(p)).delete();
+      for (const p of ids) await dev.client.schedule.getHandle(kpiSummaryScheduleId(p)).delete();
     } finally {
       await dev.teardown();
     }

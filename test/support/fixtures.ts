@@ -4,7 +4,8 @@ import { loadPolicy, parsePolicy } from '../../config/policy';
 import type { Policy } from '../../schemas/policy.schema';
 import type { Models } from '../../db/models';
 import { CONTRACT_WORKFLOW, contractWorkflowId, registrationUpdate, type ContractInput } from '../../workflows/contract.messages';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startOrAttach } from '../../api/services/case-workflows';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type Actor, type ComplaintInput } from '../../workflows/complaint.messages';
 
 export const POLICY: Policy = loadPolicy();
@@ -45,7 +46,7 @@ export function complaintInput(patch: Partial<ComplaintInput> = {}): ComplaintIn
   };
 }
 
-/** What the api's intake does, minus HTTP: the case document first, then the workflow. */
+/** The api's intake minus HTTP and the intake rules: the case document first, then the workflow through the api's start helper. */
 export async function openCase(client: Client, models: Models, taskQueue: string, input: ComplaintInput) {
   await models.Complaint.create({
     _id: input.complaintId,
@@ -58,15 +59,10 @@ export async function openCase(client: Client, models: Models, taskQueue: string
     status: 'open',
     stateSeq: 0,
   });
-  const op = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW, {
-    taskQueue,
-    workflowId: complaintWorkflowId(input.complaintId),
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  // Like the api: returns once intake is recorded, so the first query sees the started step.
-  await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: op });
-  return op.workflowHandle();
+  // The api's own start helper: returns once intake is recorded, so the first query sees the started step.
+  const workflowId = complaintWorkflowId(input.complaintId);
+  await startOrAttach(client, { workflowType: COMPLAINT_WORKFLOW, workflowId, taskQueue, input, staticSummary: 'test case', opened: intakeUpdate });
+  return client.workflow.getHandle(workflowId);
 }
 
 export async function history(models: Models, complaintId: string) {
@@ -98,7 +94,7 @@ export function contractInput(patch: Partial<ContractInput> = {}): ContractInput
   };
 }
 
-/** What the api's registration does: the project document, then the schedule workflow, answered once registered. */
+/** The api's registration minus HTTP: the contract document, then the schedule through the api's start helper. */
 export async function openContract(client: Client, models: Models, taskQueue: string, input: ContractInput) {
   await models.Contract.create({
     _id: input.contractNo,
@@ -112,12 +108,7 @@ export async function openContract(client: Client, models: Models, taskQueue: st
     createdAt: new Date(),
     stateSeq: 0,
   });
-  const op = new WithStartWorkflowOperation(CONTRACT_WORKFLOW, {
-    taskQueue,
-    workflowId: contractWorkflowId(input.contractNo),
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  await client.workflow.executeUpdateWithStart(registrationUpdate, { startWorkflowOperation: op });
-  return op.workflowHandle();
+  const workflowId = contractWorkflowId(input.contractNo);
+  await startOrAttach(client, { workflowType: CONTRACT_WORKFLOW, workflowId, taskQueue, input, staticSummary: 'test contract', opened: registrationUpdate });
+  return client.workflow.getHandle(workflowId);
 }
