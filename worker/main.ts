@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const kpiSummarySchedules = await ensureKpiSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy.calendar.timeZone);
-  if (kpiSummarySchedules.length) logger.info({ kpiSummarySchedules }, 'KPI summary kpiSummarySchedules created');
+  if (kpiSummarySchedules.length) logger.info({ kpiSummarySchedules }, 'KPI summary schedules created');
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
