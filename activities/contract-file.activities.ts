@@ -62,7 +62,16 @@ export function contractFileActivities(models: Models) {
           Callback.updateOne(
             { _id: c.id },
             {
-              $setOnInsert: { contractNo, branch: contract.branch, kind: c.kind, dueAt: new Date(c.dueAt), status: c.status, attempts: 0, createdAt: at, version: 0 },
+              $setOnInsert: {
+                contractNo,
+                branch: contract.branch,
+                kind: c.kind,
+                dueAt: new Date(c.dueAt),
+                status: c.status,
+                attempts: 0,
+                createdAt: at,
+                version: 0,
+              },
             },
             { upsert: true },
           ),

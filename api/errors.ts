@@ -96,6 +96,7 @@ export function errorBody(err: AppError) {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
+  // biome-ignore lint/correctness/noUnusedFunctionParameters: Express recognises an error handler by its four parameters
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     if (appError.status >= 500) logger.error({ err, reqId: res.locals.requestId as string }, 'request failed');

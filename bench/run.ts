@@ -99,13 +99,27 @@ async function main(): Promise<void> {
   // 2. A 5-year warranty simulated on the time-skipping server: wall time and history per run.
   const ts = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TOOLS.testServer } } });
   const tsQueue = `bench-ts-${randomUUID()}`;
-  const tsWorker = await createWorker({ connection: ts.nativeConnection, namespace: 'default', taskQueue: tsQueue, models, policy, workflowBundlePath: bundlePath });
+  const tsWorker = await createWorker({
+    connection: ts.nativeConnection,
+    namespace: 'default',
+    taskQueue: tsQueue,
+    models,
+    policy,
+    workflowBundlePath: bundlePath,
+  });
   const schedule = await tsWorker.runUntil(async () => {
     const now = await ts.currentTimeMs();
     // Registered through the real service, as POST /v1/contracts does.
     const contracts = createContractService({ client: ts.client, models, policy, taskQueue: tsQueue, indexedAttributes: async () => [] });
     const contractNo = `BENCH-${randomUUID().slice(0, 8)}`;
-    const body = { contractNo, branch: 'north', customer: { name: 'Bench Customer', phone: '13900000000' }, contractSignedAt: new Date(now - 200 * DAY).toISOString(), plannedCompletionAt: new Date(now - 100 * DAY).toISOString(), warrantyMonths: 60 };
+    const body = {
+      contractNo,
+      branch: 'north',
+      customer: { name: 'Bench Customer', phone: '13900000000' },
+      contractSignedAt: new Date(now - 200 * DAY).toISOString(),
+      plannedCompletionAt: new Date(now - 100 * DAY).toISOString(),
+      warrantyMonths: 60,
+    };
     await contracts.register(body, { sub: 'bench', name: 'Bench', roles: ['assistant'] } as Parameters<typeof contracts.register>[1]);
     const h = ts.client.workflow.getHandle(contractWorkflowId(contractNo));
     const actor = { sub: 'bench', roles: ['branch' as const] };
@@ -134,7 +148,12 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       failures,
       throughputPerSecond: Math.round((INTAKES / seconds) * 10) / 10,
-      latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies.at(-1)!) },
+      latencyMs: {
+        p50: Math.round(percentile(latencies, 50)),
+        p95: Math.round(percentile(latencies, 95)),
+        p99: Math.round(percentile(latencies, 99)),
+        max: Math.round(latencies.at(-1)!),
+      },
       processRssMB: { before: mb(rssBefore), afterOpenCases: mb(rssAfter), perOpenCaseKB: Math.round(((rssAfter - rssBefore) / INTAKES / 1024) * 10) / 10 },
     },
     fiveYearWarranty: schedule,

@@ -102,9 +102,7 @@ export const listComplaintsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const complaintPage = z
-  .object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() })
-  .meta({ id: 'ComplaintPage' });
+export const complaintPage = z.object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' });
 
 const notes = z.string().trim().max(2000).optional();
 export const noteBody = z.object({ notes }).strict();

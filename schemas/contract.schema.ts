@@ -117,9 +117,7 @@ export const listCallbacksQuery = z.object({
 });
 export type ListCallbacksQuery = z.infer<typeof listCallbacksQuery>;
 
-export const callbackPage = z
-  .object({ items: z.array(callbackItem), nextCursor: z.string().nullable() })
-  .meta({ id: 'CallbackPage' });
+export const callbackPage = z.object({ items: z.array(callbackItem), nextCursor: z.string().nullable() }).meta({ id: 'CallbackPage' });
 
 export const outcomeBody = z
   .object({
@@ -139,6 +137,4 @@ export const outcomeBody = z
   .meta({ id: 'CallbackOutcome' });
 export type OutcomeBody = z.infer<typeof outcomeBody>;
 
-export const outcomeRecorded = z
-  .object({ callback: callbackItem, complaintId: z.string().optional() })
-  .meta({ id: 'CallbackOutcomeRecorded' });
+export const outcomeRecorded = z.object({ callback: callbackItem, complaintId: z.string().optional() }).meta({ id: 'CallbackOutcomeRecorded' });

@@ -6,9 +6,7 @@ import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
 
 // Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
 const duration = z.string().refine(isIsoDuration, { message: 'must be an ISO-8601 duration such as P5D, PT24H or PT3M' });
-const fixedDuration = z
-  .string()
-  .refine(isFixedDuration, { message: 'must be an ISO-8601 duration of fixed length (weeks, days, hours, minutes, seconds)' });
+const fixedDuration = z.string().refine(isFixedDuration, { message: 'must be an ISO-8601 duration of fixed length (weeks, days, hours, minutes, seconds)' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
 const fraction = z.number().gt(0).lt(1);
 const percent = z.number().min(0).max(100);

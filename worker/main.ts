@@ -31,7 +31,12 @@ async function main(): Promise<void> {
     policy,
   });
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: `http://${config.HOST}:${config.METRICS_PORT}/metrics`, webhook: Boolean(config.WEBHOOK_URL) },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      temporal: config.TEMPORAL_ADDRESS,
+      metrics: `http://${config.HOST}:${config.METRICS_PORT}/metrics`,
+      webhook: Boolean(config.WEBHOOK_URL),
+    },
     'worker started',
   );
   // Worker.run resolves after the SDK's own SIGINT/SIGTERM handling has drained in-flight tasks.

@@ -22,6 +22,7 @@ export interface DedupedState {
 
 /** One staff action: check refuses (or answers a no-op repeat), apply changes the case; repeat answers a retried id. */
 export interface UpdateSpec<A, R> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: most checks only refuse and return nothing
   check: (arg: A) => R | undefined | void;
   apply: (arg: A) => Promise<R>;
   repeat: (arg: A) => R | undefined;

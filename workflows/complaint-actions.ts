@@ -231,8 +231,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
       if (type === 'allowance' && !s.valid) reject('INVALID_STATE', 'the fixed allowance is paid only for a complaint triaged as valid');
       const conflict = remedyConflict(s.remedies, { type, defect });
-      if (conflict)
-        reject('REPAIR_OR_COMPENSATE', `defect "${defect}" already has a ${conflict.type}; a defect is repaired or compensated, never both`);
+      if (conflict) reject('REPAIR_OR_COMPENSATE', `defect "${defect}" already has a ${conflict.type}; a defect is repaired or compensated, never both`);
     },
     async ({ actor, type, defect, amount, notes }) => {
       if (s.remedies.some((r) => r.type === type && (type === 'allowance' || r.defect === defect))) return;

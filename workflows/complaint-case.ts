@@ -1,15 +1,6 @@
 // A complaint case's state and decisions: the ladder, its deadlines and the case file, free of Temporal so unit tests drive it.
 import type { Activities } from '../activities/create-activities';
-import {
-  effectiveSeverity,
-  initialLevel,
-  isExternalSource,
-  lastRound,
-  roundLevel,
-  routeFor,
-  stepDeadlineMs,
-  type Step,
-} from '../domain/complaint.rules';
+import { effectiveSeverity, initialLevel, isExternalSource, lastRound, roundLevel, routeFor, stepDeadlineMs, type Step } from '../domain/complaint.rules';
 import { durationMs } from '../domain/duration';
 import type { ComplaintPolicy } from '../domain/policy';
 import type { Level, Role } from '../domain/roles';

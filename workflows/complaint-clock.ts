@@ -41,9 +41,7 @@ async function onWarning(c: Complaint): Promise<void> {
   const s = c.state;
   const dl = s.deadline!;
   dl.warningsSent++;
-  await c.record('warning', SYSTEM, { step: dl.step, dueAt: dl.dueAt, warning: dl.warningsSent }, [
-    s.step === 'branch_feedback' ? s.routedTo : s.level,
-  ]);
+  await c.record('warning', SYSTEM, { step: dl.step, dueAt: dl.dueAt, warning: dl.warningsSent }, [s.step === 'branch_feedback' ? s.routedTo : s.level]);
 }
 
 async function createSurveyTask(c: Complaint): Promise<void> {

@@ -162,4 +162,3 @@ export const surveyUpdate = defineUpdate<ComplaintState, [SurveyInput]>('recordS
 export const compensationUpdate = defineUpdate<ComplaintState, [CompensationInput]>('recordCompensation');
 export const approvalUpdate = defineUpdate<ComplaintState, [ApprovalInput]>('recordApproval');
 export const stateQuery = defineQuery<ComplaintState>('caseState');
-

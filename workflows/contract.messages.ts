@@ -95,4 +95,3 @@ export const milestoneUpdate = defineUpdate<ContractState, [MilestoneInput]>('re
 export const outcomeUpdate = defineUpdate<OutcomeResult, [OutcomeInput]>('recordCallbackOutcome');
 export const repairDoneSignal = defineSignal<[{ complaintId: string; completedAt: string }]>('warrantyRepairCompleted');
 export const contractStateQuery = defineQuery<ContractState>('scheduleState');
-

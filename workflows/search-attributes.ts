@@ -57,8 +57,7 @@ export const LIST_FILTERS = {
   directorLevel: `WorkflowType = 'ComplaintCase' AND EscalationLevel = 'director' AND ExecutionStatus = 'Running'`,
   inLegal: `WorkflowType = 'ComplaintCase' AND CaseStatus = 'legal'`,
   overdueComplaints: `WorkflowType = 'ComplaintCase' AND Overdue = true AND ExecutionStatus = 'Running'`,
-  overdueCallbacksOfBranch: (branch: string) =>
-    `${CONTRACT_TYPES} AND Branch = '${branch}' AND Overdue = true AND ExecutionStatus = 'Running'`,
+  overdueCallbacksOfBranch: (branch: string) => `${CONTRACT_TYPES} AND Branch = '${branch}' AND Overdue = true AND ExecutionStatus = 'Running'`,
   deadlineBefore: (isoTime: string) => `ExecutionStatus = 'Running' AND NextDeadline < '${isoTime}'`,
   lateRoundsOfBranch: (branch: string) => `WorkflowType = 'ComplaintCase' AND Branch = '${branch}' AND Round >= 3`,
   // Runs handed over by continue-as-new are left out: each case appears once, running or finished.

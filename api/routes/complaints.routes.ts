@@ -2,7 +2,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Router } from 'express';
-import { z, type ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import { ACTION_ROLES, mayApprove, APPROVERS, type ComplaintAction } from '../../domain/authority';
 import {
   approvalBody,
@@ -67,17 +67,65 @@ function action<B extends ZodType, A>(spec: ActionSpec<B, A>): Mount {
 const withActor = <B>(b: B, u: StaffUser) => ({ actor: actor(u), ...b });
 
 const ACTIONS: Mount[] = [
-  action({ action: 'acknowledge', summary: 'Record the first callback to the customer', body: noteBody, update: msg.acknowledgeUpdate, toArg: withActor, errors: ['ALREADY_DONE'] }),
+  action({
+    action: 'acknowledge',
+    summary: 'Record the first callback to the customer',
+    body: noteBody,
+    update: msg.acknowledgeUpdate,
+    toArg: withActor,
+    errors: ['ALREADY_DONE'],
+  }),
   action({ action: 'triage', summary: 'Set severity, priority and validity; route the case', body: triageBody, update: msg.triageUpdate, toArg: withActor }),
-  action({ action: 'feedback', summary: 'Record the branch feedback form (cause, action, who is responsible)', body: feedbackBody, update: msg.feedbackUpdate, toArg: withActor, errors: ['ROLE_NOT_ALLOWED'] }),
-  action({ action: 'follow-up', summary: 'Record a follow-up call; satisfied ends the ladder', body: followUpBody, update: msg.followUpUpdate, toArg: withActor }),
+  action({
+    action: 'feedback',
+    summary: 'Record the branch feedback form (cause, action, who is responsible)',
+    body: feedbackBody,
+    update: msg.feedbackUpdate,
+    toArg: withActor,
+    errors: ['ROLE_NOT_ALLOWED'],
+  }),
+  action({
+    action: 'follow-up',
+    summary: 'Record a follow-up call; satisfied ends the ladder',
+    body: followUpBody,
+    update: msg.followUpUpdate,
+    toArg: withActor,
+  }),
   action({ action: 'pause', summary: 'Pause while awaiting the customer (deadlines stop)', body: noteBody, update: msg.pauseUpdate, toArg: withActor }),
   action({ action: 'resume', summary: 'Resume with the time that was left', body: noteBody, update: msg.resumeUpdate, toArg: withActor }),
   action({ action: 'escalate', summary: 'Escalate to the next level now', body: noteBody, update: msg.escalateUpdate, toArg: withActor }),
-  action({ action: 'close', summary: 'Close a resolved case (legal closes legal cases)', body: noteBody, update: msg.closeUpdate, toArg: withActor, errors: ['ROLE_NOT_ALLOWED'] }),
-  action({ action: 'reopen', summary: 'Reopen a closed case within the policy window', body: noteBody, update: msg.reopenUpdate, toArg: withActor, errors: ['REOPEN_WINDOW_PASSED', 'CLOSED_BY_LEGAL'] }),
-  action({ action: 'survey', summary: 'Record the satisfaction survey after closing', body: surveyBody, update: msg.surveyUpdate, toArg: withActor, errors: ['ALREADY_DONE'] }),
-  action({ action: 'compensation', summary: 'Record a repair, exchange, refund, compensation or the fixed allowance', body: compensationBody, update: msg.compensationUpdate, toArg: withActor, errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE'] }),
+  action({
+    action: 'close',
+    summary: 'Close a resolved case (legal closes legal cases)',
+    body: noteBody,
+    update: msg.closeUpdate,
+    toArg: withActor,
+    errors: ['ROLE_NOT_ALLOWED'],
+  }),
+  action({
+    action: 'reopen',
+    summary: 'Reopen a closed case within the policy window',
+    body: noteBody,
+    update: msg.reopenUpdate,
+    toArg: withActor,
+    errors: ['REOPEN_WINDOW_PASSED', 'CLOSED_BY_LEGAL'],
+  }),
+  action({
+    action: 'survey',
+    summary: 'Record the satisfaction survey after closing',
+    body: surveyBody,
+    update: msg.surveyUpdate,
+    toArg: withActor,
+    errors: ['ALREADY_DONE'],
+  }),
+  action({
+    action: 'compensation',
+    summary: 'Record a repair, exchange, refund, compensation or the fixed allowance',
+    body: compensationBody,
+    update: msg.compensationUpdate,
+    toArg: withActor,
+    errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE'],
+  }),
   action({
     action: 'approvals',
     summary: 'Approve or refuse a decision of the authority matrix',

@@ -4,7 +4,9 @@ import type { ComplaintState } from '../../workflows/complaint.messages';
 
 export type ComplaintDocLean = ComplaintDoc & { _id: string };
 
-function deadlineView(d: { step?: string | null; startedAt?: Date | string | null; dueAt?: Date | string | null; remainingMs?: number | null } | null | undefined) {
+function deadlineView(
+  d: { step?: string | null; startedAt?: Date | string | null; dueAt?: Date | string | null; remainingMs?: number | null } | null | undefined,
+) {
   if (!d?.step || !d.dueAt || !d.startedAt) return [];
   return [
     {

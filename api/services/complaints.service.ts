@@ -86,37 +86,37 @@ export function createComplaintService(deps: ComplaintDeps) {
       if (!existing) {
         const inserted = await insertOnce(() =>
           models.Complaint.updateOne(
-          { _id: id },
-          {
-            $setOnInsert: {
-              kind: body.kind,
-              source: body.source,
-              contractNo: body.contractNo,
-              branch: body.branch,
-              category: body.category,
-              description: body.description,
-              location: body.location,
-              occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
-              complainant: body.complainant,
-              accused: body.accused,
-              customerKey: key,
-              repeat,
-              workflowId: complaintWorkflowId(id),
-              idempotencyKey,
-              requestHash,
-              createdBy: user.sub,
-              createdAt: openedAt,
-              policyVersion: policy.version,
-              status: 'open',
-              level,
-              round: 0,
-              severity,
-              overdue: false,
-              stateSeq: 0,
+            { _id: id },
+            {
+              $setOnInsert: {
+                kind: body.kind,
+                source: body.source,
+                contractNo: body.contractNo,
+                branch: body.branch,
+                category: body.category,
+                description: body.description,
+                location: body.location,
+                occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
+                complainant: body.complainant,
+                accused: body.accused,
+                customerKey: key,
+                repeat,
+                workflowId: complaintWorkflowId(id),
+                idempotencyKey,
+                requestHash,
+                createdBy: user.sub,
+                createdAt: openedAt,
+                policyVersion: policy.version,
+                status: 'open',
+                level,
+                round: 0,
+                severity,
+                overdue: false,
+                stateSeq: 0,
+              },
             },
-          },
-          { upsert: true },
-        ),
+            { upsert: true },
+          ),
         );
         // A concurrent request with the same key won the insert: it is the first, this one a repeat of it.
         if (!inserted) {
@@ -143,7 +143,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       const events = await models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean();
       return {
         ...summary(doc),
-        complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? doc.complainant ?? undefined : undefined,
+        complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
         history: events.map((e) => ({
           at: e.at.toISOString(),
           type: e.type,
@@ -200,5 +200,3 @@ type ListQuery = {
   limit: number;
   cursor?: string;
 };
-
-

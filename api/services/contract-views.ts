@@ -43,7 +43,6 @@ export function callbackItem(c: CallbackDocLean) {
   };
 }
 
-
 /** The contract as staff see it; the customer only for roles that call the customer. */
 export function contractView(doc: ContractDocLean, callbacks: CallbackDocLean[], showCustomer: boolean) {
   const m = milestonesOf(doc);

@@ -195,7 +195,11 @@ export function createContractService(deps: ContractDeps) {
     async get(contractNo: string, user: StaffUser) {
       const doc = await findContract(contractNo, user);
       const callbacks = await models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
-      return contractView(doc, callbacks, user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)));
+      return contractView(
+        doc,
+        callbacks,
+        user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)),
+      );
     },
 
     /** The assistants' worklist: due order, then id, so a cursor never skips or repeats a call. */
@@ -239,7 +243,15 @@ export function createContractService(deps: ContractDeps) {
         });
         if (!result.repeat) {
           const c = result.callback;
-          const item = { ...callbackItem(cb), kind: c.kind, dueAt: c.dueAt, status: c.status, outcome: c.outcome, attempts: c.attempts, complaintId: result.complaintId };
+          const item = {
+            ...callbackItem(cb),
+            kind: c.kind,
+            dueAt: c.dueAt,
+            status: c.status,
+            outcome: c.outcome,
+            attempts: c.attempts,
+            complaintId: result.complaintId,
+          };
           return { callback: item, complaintId: result.complaintId };
         }
       } catch (err) {
@@ -254,4 +266,3 @@ export function createContractService(deps: ContractDeps) {
     },
   };
 }
-

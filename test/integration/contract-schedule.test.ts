@@ -39,22 +39,24 @@ describe('renovation callback schedule', () => {
     await milestone(h, 'pennant_received', '2027-02-06T03:00:00Z');
     await sleepUntil('2027-03-22T02:00:00Z');
 
-    expect(await callbacks(c)).toEqual([
-      // Sat 12-12 → Sun → Mon 12-14 is a public holiday → Tue 12-15.
-      { id: 'after_signing.1', dueAt: '2026-12-15T01:00:00.000Z', status: 'overdue' },
-      { id: 'holiday_greeting.2026-12-14', dueAt: '2026-12-14T02:00:00.000Z', status: 'overdue' },
-      // Sun 12-20 is a make-up working day, so the call stays on it.
-      { id: 'construction.1', dueAt: '2026-12-20T01:00:00.000Z', status: 'overdue' },
-      { id: 'holiday_greeting.2027-01-01', dueAt: '2027-01-01T02:00:00.000Z', status: 'overdue' },
-      { id: 'construction.2', dueAt: '2027-01-04T01:00:00.000Z', status: 'overdue' },
-      { id: 'construction.3', dueAt: '2027-01-19T01:00:00.000Z', status: 'overdue' },
-      // From the recorded completion (01-22), not the planned one (01-20).
-      { id: 'completion.1', dueAt: '2027-01-27T01:00:00.000Z', status: 'overdue' },
-      // Pennant recorded on Saturday: thanked on Monday.
-      { id: 'pennant_thanks.1', dueAt: '2027-02-08T03:00:00.000Z', status: 'overdue' },
-      { id: 'warranty.1', dueAt: '2027-02-22T01:00:00.000Z', status: 'overdue' },
-      { id: 'warranty.2', dueAt: '2027-03-22T01:00:00.000Z', status: 'due' },
-    ].sort((a, b) => a.dueAt.localeCompare(b.dueAt)));
+    expect(await callbacks(c)).toEqual(
+      [
+        // Sat 12-12 → Sun → Mon 12-14 is a public holiday → Tue 12-15.
+        { id: 'after_signing.1', dueAt: '2026-12-15T01:00:00.000Z', status: 'overdue' },
+        { id: 'holiday_greeting.2026-12-14', dueAt: '2026-12-14T02:00:00.000Z', status: 'overdue' },
+        // Sun 12-20 is a make-up working day, so the call stays on it.
+        { id: 'construction.1', dueAt: '2026-12-20T01:00:00.000Z', status: 'overdue' },
+        { id: 'holiday_greeting.2027-01-01', dueAt: '2027-01-01T02:00:00.000Z', status: 'overdue' },
+        { id: 'construction.2', dueAt: '2027-01-04T01:00:00.000Z', status: 'overdue' },
+        { id: 'construction.3', dueAt: '2027-01-19T01:00:00.000Z', status: 'overdue' },
+        // From the recorded completion (01-22), not the planned one (01-20).
+        { id: 'completion.1', dueAt: '2027-01-27T01:00:00.000Z', status: 'overdue' },
+        // Pennant recorded on Saturday: thanked on Monday.
+        { id: 'pennant_thanks.1', dueAt: '2027-02-08T03:00:00.000Z', status: 'overdue' },
+        { id: 'warranty.1', dueAt: '2027-02-22T01:00:00.000Z', status: 'overdue' },
+        { id: 'warranty.2', dueAt: '2027-03-22T01:00:00.000Z', status: 'due' },
+      ].sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    );
 
     // Each unrecorded call: one reminder to the branch's assistants, then one escalation to the supervisor.
     const notes = await w.db.models.Notification.find({ caseId: c }).lean();

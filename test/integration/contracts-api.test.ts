@@ -82,11 +82,22 @@ describe('POST /v1/contracts', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ contractNo: body.contractNo, phase: 'signed' });
     // The same instants written with another offset are the same registration.
-    const sameInChinaTime = await register({ ...body, contractSignedAt: inChinaTime(body.contractSignedAt), plannedCompletionAt: inChinaTime(body.plannedCompletionAt) });
+    const sameInChinaTime = await register({
+      ...body,
+      contractSignedAt: inChinaTime(body.contractSignedAt),
+      plannedCompletionAt: inChinaTime(body.plannedCompletionAt),
+    });
     expect(sameInChinaTime.status).toBe(200);
 
     const doc = await w.db.models.Contract.findById(body.contractNo).lean();
-    expect(doc).toMatchObject({ branch: 'north', customer: body.customer, address: body.address, warrantyMonths: 12, policyVersion: POLICY.version, createdBy: 'staff-assistant' });
+    expect(doc).toMatchObject({
+      branch: 'north',
+      customer: body.customer,
+      address: body.address,
+      warrantyMonths: 12,
+      policyVersion: POLICY.version,
+      createdBy: 'staff-assistant',
+    });
     const handle = w.env.client.workflow.getHandle(contractWorkflowId(body.contractNo));
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
@@ -171,7 +182,13 @@ describe('POST /v1/contracts', () => {
     const doc = await api.call('GET', '/openapi.json');
     const paths = doc.body.paths;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/v1/contracts', '/v1/contracts/{contractNo}', '/v1/contracts/{contractNo}/milestones', '/v1/callbacks', '/v1/callbacks/{id}/outcome']),
+      expect.arrayContaining([
+        '/v1/contracts',
+        '/v1/contracts/{contractNo}',
+        '/v1/contracts/{contractNo}/milestones',
+        '/v1/callbacks',
+        '/v1/callbacks/{id}/outcome',
+      ]),
     );
     expect(Object.keys(paths['/v1/contracts/{contractNo}/milestones'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '404', '409']));
     expect(Object.keys(paths['/v1/callbacks/{id}/outcome'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409']));
@@ -374,7 +391,11 @@ describe('GET /v1/callbacks', () => {
     const branch = `w-${randomUUID().slice(0, 8)}`;
     const signedAt = ago(60);
     // A and B share a due instant (well before any of C's calls), so the cursor must break the tie by id.
-    const [a, b, c] = [project({ branch, contractSignedAt: signedAt }), project({ branch, contractSignedAt: signedAt }), project({ branch, contractSignedAt: ago(30) })];
+    const [a, b, c] = [
+      project({ branch, contractSignedAt: signedAt }),
+      project({ branch, contractSignedAt: signedAt }),
+      project({ branch, contractSignedAt: ago(30) }),
+    ];
     for (const p of [a, b, c]) expect((await register(p)).status).toBe(201);
     expect((await milestone(c.contractNo, { type: 'work_started', at: ago(29) }, { role: 'assistant' })).status).toBe(202);
     const north = project();
@@ -385,7 +406,9 @@ describe('GET /v1/callbacks', () => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: tokens.assistant });
+      const res: { status: number; body: any } = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: tokens.assistant,
+      });
       expect(res.status).toBe(200);
       pages.push(res.body.items.map((x: { id: string }) => x.id));
       cursor = res.body.nextCursor;
@@ -414,7 +437,9 @@ describe('GET /v1/callbacks', () => {
     expect(construction.body.items).toHaveLength(await w.db.models.Callback.countDocuments({ branch, kind: 'construction' }));
 
     const cSigning = await w.db.models.Callback.findById(`${c.contractNo}.after_signing.1`).lean();
-    const before = await api.call('GET', `/v1/callbacks?branch=${branch}&dueBefore=${encodeURIComponent(cSigning!.dueAt.toISOString())}`, { token: tokens.assistant });
+    const before = await api.call('GET', `/v1/callbacks?branch=${branch}&dueBefore=${encodeURIComponent(cSigning!.dueAt.toISOString())}`, {
+      token: tokens.assistant,
+    });
     const beforeIds = before.body.items.map((x: { id: string }) => x.id);
     expect(beforeIds).toEqual(expect.arrayContaining(ab));
     expect(beforeIds).not.toContain(cSigning!._id);
@@ -457,7 +482,16 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const res = await outcome(id, { result: 'satisfied', notes: 'Work starts next week as agreed' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      callback: { id, contractNo: body.contractNo, branch: 'north', kind: 'after_signing', dueAt: expect.any(String), status: 'done', outcome: 'satisfied', attempts: 0 },
+      callback: {
+        id,
+        contractNo: body.contractNo,
+        branch: 'north',
+        kind: 'after_signing',
+        dueAt: expect.any(String),
+        status: 'done',
+        outcome: 'satisfied',
+        attempts: 0,
+      },
     });
     const again = await outcome(id, { result: 'satisfied' });
     expect(again.status).toBe(200);
@@ -471,7 +505,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     expect(late.body.error.code).toBe('OUTCOME_ALREADY_RECORDED');
     expect(await w.db.models.Complaint.countDocuments({ contractNo: body.contractNo })).toBe(0);
     expect(await w.db.models.ContractEvent.countDocuments({ contractNo: body.contractNo, type: 'callback_outcome' })).toBe(1);
-    expect((await w.db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'satisfied' });
+    expect(await w.db.models.Callback.findById(id).lean()).toMatchObject({ status: 'done', outcome: 'satisfied' });
   });
 
   it('retries an unreached customer later: a second try before then is 409 CALLBACK_NOT_DUE, an Idempotency-Key repeat is safe', async () => {
@@ -534,13 +568,32 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const id = `${c}.after_signing.1`;
     expect((await register(body)).status).toBe(201);
     // What the first attempt did before it crashed: the intake ran under the callback's own (system) key.
-    const intake = createComplaintService({ client: w.env.client, models: w.db.models, policy: POLICY, taskQueue: w.taskQueue, indexedAttributes: async () => [] });
-    const complaintBody = { kind: 'customer', source: 'callback', contractNo: c, branch: 'north', complainant: { ...body.customer, anonymous: false }, category: problem.category, description: problem.description, severity: 'general' } as const;
+    const intake = createComplaintService({
+      client: w.env.client,
+      models: w.db.models,
+      policy: POLICY,
+      taskQueue: w.taskQueue,
+      indexedAttributes: async () => [],
+    });
+    const complaintBody = {
+      kind: 'customer',
+      source: 'callback',
+      contractNo: c,
+      branch: 'north',
+      complainant: { ...body.customer, anonymous: false },
+      category: problem.category,
+      description: problem.description,
+      severity: 'general',
+    } as const;
     const first = await intake.open(complaintBody, { sub: 'staff-assistant', name: 'Test Staff', roles: ['assistant'] }, `callback-problem:${id}`, 'callback');
     const opened = { status: first.created ? 201 : 200, body: first.body };
     expect(opened.status).toBe(201);
     // A client sending the same text as its own Idempotency-Key gets a complaint of its own, never the system's.
-    const client = await api.call('POST', '/v1/complaints', { token: tokens.assistant, headers: { 'idempotency-key': `callback-problem:${id}` }, body: complaintBody });
+    const client = await api.call('POST', '/v1/complaints', {
+      token: tokens.assistant,
+      headers: { 'idempotency-key': `callback-problem:${id}` },
+      body: complaintBody,
+    });
     expect(client.body.id).not.toBe(opened.body.id);
     await w.db.models.Complaint.deleteOne({ _id: client.body.id });
     expect((await w.db.models.Callback.findById(id).lean())!.status).toBe('due');
@@ -549,7 +602,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     expect(res.status).toBe(200);
     expect(res.body.complaintId).toBe(opened.body.id);
     expect(await w.db.models.Complaint.countDocuments({ contractNo: c })).toBe(1);
-    expect((await w.db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'problem', complaintId: opened.body.id });
+    expect(await w.db.models.Callback.findById(id).lean()).toMatchObject({ status: 'done', outcome: 'problem', complaintId: opened.body.id });
   });
 
   it('validates the body (400 naming problem), knows only existing callbacks (404) and checks roles (403)', async () => {

@@ -19,7 +19,6 @@ const FAST = policyWith((p) => {
   p.callbacks.overdueAfter = 'PT2S';
 });
 
-
 async function ids(query: string, scope: string): Promise<string[]> {
   const out: string[] = [];
   for await (const wf of w.env.client.workflow.list({ query: `${query} AND TaskQueue = '${scope}'` })) out.push(wf.workflowId);
@@ -32,7 +31,11 @@ it('finds exactly the expected cases for each ready-made List Filter', async () 
   const director = complaintInput({ branch, severity: 'major', indexedAttributes });
   const legal = complaintInput({ branch, indexedAttributes });
   const plain = complaintInput({ branch: otherBranch, indexedAttributes });
-  const [hd, hl, hp] = (await Promise.all([director, legal, plain].map((i) => openCase(w.env.client, w.db.models, w.taskQueue, i)))) as [WorkflowHandle, WorkflowHandle, WorkflowHandle];
+  const [hd, hl, hp] = (await Promise.all([director, legal, plain].map((i) => openCase(w.env.client, w.db.models, w.taskQueue, i)))) as [
+    WorkflowHandle,
+    WorkflowHandle,
+    WorkflowHandle,
+  ];
   for (const a of [actors.assistant, actors.supervisor, actors.director]) await hl.executeUpdate(escalateUpdate, { args: [{ actor: a }] });
   expect((await hl.query(stateQuery)).status).toBe('legal');
 

@@ -4,14 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'vitest';
-import {
-  acknowledgeUpdate,
-  compensationUpdate,
-  followUpUpdate,
-  pauseUpdate,
-  resumeUpdate,
-  triageUpdate,
-} from '../../workflows/complaint.messages';
+import { acknowledgeUpdate, compensationUpdate, followUpUpdate, pauseUpdate, resumeUpdate, triageUpdate } from '../../workflows/complaint.messages';
 import { actors, complaintInput, HOUR, openCase } from '../support/fixtures';
 import { freshDatabase, testWorker, timeSkippingEnvironment } from '../support/harness';
 import { TOOLS } from '../support/tools';

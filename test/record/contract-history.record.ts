@@ -18,7 +18,12 @@ it('records a contract schedule from signing into construction', async () => {
   const worker = await testWorker(env.nativeConnection, db.models, taskQueue);
   await worker.runUntil(async () => {
     const now = await env.currentTimeMs();
-    const h = await openContract(env.client, db.models, taskQueue, contractInput({ contractSignedAt: new Date(now - 3 * DAY).toISOString(), plannedCompletionAt: new Date(now + 40 * DAY).toISOString() }));
+    const h = await openContract(
+      env.client,
+      db.models,
+      taskQueue,
+      contractInput({ contractSignedAt: new Date(now - 3 * DAY).toISOString(), plannedCompletionAt: new Date(now + 40 * DAY).toISOString() }),
+    );
     await env.sleep(3 * DAY);
     const open = (await h.query(contractStateQuery)).open;
     await h.executeUpdate(outcomeUpdate, { args: [{ actor: actors.assistant, callbackId: open[0]!.id, result: 'not_reached' }] });
