@@ -3,7 +3,6 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { insertOnce } from '../../db/models';
 import { branchScope, CUSTOMER_VIEWERS } from '../../domain/authority';
 import { checkMilestone, type Phase } from '../../domain/schedule.rules';
-import { createComplaintBody } from '../../schemas/complaint.schema';
 import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
 import {
   CONTRACT_WORKFLOW,
@@ -18,6 +17,7 @@ import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { actionUpdateId, keysetPage, sha256, startOrAttach } from './case-workflows';
 import { createComplaintService, type ComplaintDeps } from './complaints.service';
+import { openProblemComplaint } from './callback-problem';
 import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
@@ -61,36 +61,6 @@ export function createContractService(deps: ContractDeps) {
     const scope = branchScope(user);
     if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `callback ${id} not found`);
     return doc;
-  }
-
-  /** Opens the complaint through the same intake as POST /v1/complaints; the callback id keys it, so a retry reuses it. */
-  async function openProblemComplaint(cb: CallbackDocLean, project: ContractDocLean, problem: NonNullable<OutcomeBody['problem']>, user: StaffUser) {
-    const parsed = createComplaintBody.safeParse({
-      kind: 'customer',
-      source: 'callback',
-      contractNo: cb.contractNo,
-      branch: cb.branch,
-      complainant: { name: project.customer?.name ?? undefined, phone: project.customer?.phone ?? undefined },
-      category: problem.category,
-      description: problem.description,
-      severity: problem.severity,
-    });
-    if (!parsed.success) {
-      throw new AppError('INVALID_INPUT', `the customer record of contract ${cb.contractNo} lacks what a complaint needs`, [
-        { field: 'problem', rule: 'customer_on_record', message: 'the registered customer needs a name and a phone number' },
-      ]);
-    }
-    try {
-      const { body } = await complaints.open(parsed.data, user, `callback-problem:${cb._id}`, 'callback');
-      return body.id;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'IDEMPOTENCY_KEY_REUSED') {
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'a complaint was already opened for this callback with another problem; repeat it unchanged', [
-          { field: 'problem', rule: 'same_problem', message: 'a retry must describe the problem as the first attempt did' },
-        ]);
-      }
-      throw err;
-    }
   }
 
   return {
@@ -233,7 +203,7 @@ export function createContractService(deps: ContractDeps) {
 
       let complaintId: string | undefined;
       if (body.result === 'problem') {
-        complaintId = cb.outcome === 'problem' && cb.complaintId ? cb.complaintId : await openProblemComplaint(cb, project, body.problem!, user);
+        complaintId = cb.outcome === 'problem' && cb.complaintId ? cb.complaintId : await openProblemComplaint(complaints, cb, project, body.problem!, user);
       }
       let finished = false;
       try {
