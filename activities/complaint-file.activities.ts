@@ -4,7 +4,7 @@ import { insertOnce } from '../db/models';
 import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
-import { createNotice, noticeId } from './notification.activities';
+import { createNotices } from './notification.activities';
 
 /** The fields of a case the projection stores; the workflow's state carries at least these. */
 export interface ComplaintSnapshot {
@@ -89,20 +89,22 @@ export function complaintFileActivities(models: Models) {
           },
         },
       );
-      const notices = notify.map((role) =>
-        createNotice(models, noticeId(complaintId, seq, role), {
+      const notices = createNotices(
+        models,
+        {
           caseId: complaintId,
           caseType: 'complaint',
+          seq,
           type: event.type,
-          recipientRole: role,
           branch: snapshot.branch,
           level: event.level,
           message: notificationMessage(complaintId, event.type, event.level, event.data),
           createdAt: at,
-        }),
+        },
+        notify,
       );
-      const [, , ...created] = await Promise.all([eventWritten, projected, ...notices]);
-      return { notificationsCreated: created.filter(Boolean).length, notificationIds: notify.map((role) => noticeId(complaintId, seq, role)) };
+      const [, , result] = await Promise.all([eventWritten, projected, notices]);
+      return result;
     },
 
     async writeLegalHandoff({ complaintId, seq }: { complaintId: string; seq: number }): Promise<string> {

@@ -3,7 +3,7 @@ import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import type { Role } from '../domain/roles';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones } from '../domain/schedule.rules';
-import { createNotice, noticeId } from './notification.activities';
+import { createNotices } from './notification.activities';
 
 /** One callback as the schedule changed it. */
 export interface CallbackChange {
@@ -94,20 +94,15 @@ export function contractFileActivities(models: Models) {
         );
       });
       const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
-      const notices = notify.map((role) =>
-        createNotice(models, noticeId(contractNo, seq, role), {
-          // The stored case type keeps its historical value, so existing notices and filters stay consistent.
-          caseId: contractNo,
-          caseType: 'project',
-          type: event.type,
-          recipientRole: role,
-          branch: contract.branch,
-          message: `${subject}: ${event.type.replace(/_/g, ' ')}`,
-          createdAt: at,
-        }),
+      // The stored case type keeps its historical value, so existing notices and filters stay consistent.
+      const message = `${subject}: ${event.type.replace(/_/g, ' ')}`;
+      const notices = createNotices(
+        models,
+        { caseId: contractNo, caseType: 'project', seq, type: event.type, branch: contract.branch, message, createdAt: at },
+        notify,
       );
-      const [, , , created] = await Promise.all([eventWritten, projected, Promise.all(callbackWrites), Promise.all(notices)]);
-      return { notificationsCreated: created.filter(Boolean).length, notificationIds: notify.map((role) => noticeId(contractNo, seq, role)) };
+      const [, , , result] = await Promise.all([eventWritten, projected, Promise.all(callbackWrites), notices]);
+      return result;
     },
   };
 }

@@ -20,6 +20,24 @@ export function createNotice(models: Models, id: string, fields: Record<string, 
   return insertOnce(() => models.Notification.updateOne({ _id: id }, { $setOnInsert: { ...fields, readBy: [] } }, { upsert: true }));
 }
 
+export interface NoticeFields {
+  caseId: string;
+  caseType: string;
+  seq: number;
+  type: string;
+  branch?: string;
+  level?: string;
+  message: string;
+  createdAt: Date;
+}
+
+/** The notices of one case entry, one per recipient role; answers how many this call wrote and every notice id. */
+export async function createNotices(models: Models, { seq, ...fields }: NoticeFields, roles: readonly string[]) {
+  const ids = roles.map((role) => noticeId(fields.caseId, seq, role));
+  const created = await Promise.all(roles.map((role, i) => createNotice(models, ids[i]!, { ...fields, recipientRole: role })));
+  return { notificationsCreated: created.filter(Boolean).length, notificationIds: ids };
+}
+
 /** Header value a receiver recomputes to trust a notification: HMAC-SHA256 over the exact body bytes. */
 export function webhookSignature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;

@@ -2,6 +2,8 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { createHash } from 'node:crypto';
+import { branchScope } from '../../domain/authority';
+import type { StaffUser } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -65,4 +67,14 @@ export async function keysetPage<D extends { _id: string }>(
   const page = docs.slice(0, q.limit);
   const last = page[page.length - 1];
   return { page, nextCursor: docs.length > q.limit && last ? encodeCursor(last[field] as Date, last._id) : null };
+}
+
+/** A list's filters: an equality per query field that is set, and the branch the user may see (or asked for). */
+export function listFilter(user: StaffUser, branch: string | undefined, equals: Record<string, unknown>): Record<string, unknown>[] {
+  const filter = Object.entries(equals)
+    .filter(([, v]) => Boolean(v))
+    .map(([k, v]) => ({ [k]: v }));
+  const scope = branchScope(user) ?? branch;
+  if (scope) filter.push({ branch: scope });
+  return filter;
 }

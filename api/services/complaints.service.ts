@@ -10,7 +10,7 @@ import type { CreateComplaintBody } from '../../schemas/complaint.schema';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { actionUpdateId, keysetPage, startOrAttach } from './case-workflows';
+import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
@@ -155,11 +155,7 @@ export function createComplaintService(deps: ComplaintDeps) {
     },
 
     async list(q: ListQuery, user: StaffUser) {
-      const filter: Record<string, unknown>[] = [];
-      if (q.status) filter.push({ status: q.status });
-      if (q.level) filter.push({ level: q.level });
-      const branch = branchScope(user) ?? q.branch;
-      if (branch) filter.push({ branch });
+      const filter = listFilter(user, q.branch, { status: q.status, level: q.level });
       if (q.overdue === true) filter.push({ $or: [{ overdue: true }, { nextDeadlineAt: { $lt: now() } }] });
       if (q.overdue === false) filter.push({ overdue: { $ne: true } }, { $or: [{ nextDeadlineAt: null }, { nextDeadlineAt: { $gte: now() } }] });
       const { page, nextCursor } = await keysetPage<ComplaintDocLean>(

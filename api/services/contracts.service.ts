@@ -15,7 +15,7 @@ import {
 } from '../../workflows/contract.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { actionUpdateId, keysetPage, sha256, startOrAttach } from './case-workflows';
+import { actionUpdateId, keysetPage, listFilter, sha256, startOrAttach } from './case-workflows';
 import { createComplaintService, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
 import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
@@ -174,11 +174,7 @@ export function createContractService(deps: ContractDeps) {
 
     /** The assistants' worklist: due order, then id, so a cursor never skips or repeats a call. */
     async listCallbacks(q: ListCallbacksQuery, user: StaffUser) {
-      const filter: Record<string, unknown>[] = [];
-      if (q.status) filter.push({ status: q.status });
-      if (q.kind) filter.push({ kind: q.kind });
-      const branch = branchScope(user) ?? q.branch;
-      if (branch) filter.push({ branch });
+      const filter = listFilter(user, q.branch, { status: q.status, kind: q.kind });
       if (q.dueBefore) filter.push({ dueAt: { $lt: new Date(q.dueBefore) } });
       const { page, nextCursor } = await keysetPage<CallbackDocLean>(
         (f, sort, limit) => models.Callback.find(f).sort(sort).limit(limit).lean(),
