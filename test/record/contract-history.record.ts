@@ -1,4 +1,4 @@
-// Records the callback-schedule history the replay test checks (signing, late work start, outcomes, completion, warranty).
+// Records a contract callback-schedule history (signing, late work start, outcomes, pennant) into a new file; bump the name on the next recording.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ it('records a contract schedule from signing into construction', async () => {
     await h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'pennant_received', at: new Date(now + 20 * DAY).toISOString() }] });
     // Only the last run's history is exported; end inside the construction run so it holds the most kinds of event.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', h.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'project-schedule.json'), json);
+    writeFileSync(path.join(DIR, 'contract-schedule-v2.json'), json);
   });
   await env.teardown();
   await db.close();
