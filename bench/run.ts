@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     fiveYearWarranty: schedule,
   };
   const dir = path.join(__dirname);
-  writeFileSync(path.join(dir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(
     path.join(dir, 'RESULTS.md'),
     [

@@ -1,16 +1,17 @@
 // Staff actions on a complaint case: each check refuses what does not fit the case's state, each handler changes and records it.
 import type { UpdateDefinition } from '@temporalio/common';
-import { APPROVERS, mayApprove } from '../domain/authority';
-import { remedyConflict } from '../domain/complaint.rules';
 import { higherLevel, nextLevel } from '../domain/roles';
 import type { UpdateSpec } from './case-runtime';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
 import { reopenWindowEnd } from './complaint-clock';
+import { registerRemedyActions } from './complaint-remedies';
 import * as msg from './complaint.messages';
 import { reject } from './refusal';
 
 type State = msg.ComplaintState;
 export type RegisterAction = <A>(def: UpdateDefinition<State, [A]>, spec: UpdateSpec<A, State>) => void;
+/** A complaint action: its check refuses, its handler changes and records; both see the case as it stands. */
+export type Action = <A>(def: UpdateDefinition<State, [A]>, check: (arg: A) => void, handle: (arg: A) => Promise<unknown>) => void;
 
 export function registerComplaintActions(c: Complaint, on: RegisterAction): void {
   const s = c.state;
@@ -22,7 +23,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
     if (s.status !== 'open') reject('INVALID_STATE', `the case is ${s.status}`);
   };
   /** Every complaint action answers with the case as it stands, a retried one included. */
-  const action = <A>(def: UpdateDefinition<State, [A]>, check: (arg: A) => void, handle: (arg: A) => Promise<unknown>) =>
+  const action: Action = (def, check, handle) =>
     on(def, {
       check,
       apply: async (arg) => {
@@ -225,35 +226,5 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
     },
   );
 
-  action(
-    msg.compensationUpdate,
-    ({ type, defect }) => {
-      if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
-      if (type === 'allowance' && !s.valid) reject('INVALID_STATE', 'the fixed allowance is paid only for a complaint triaged as valid');
-      const conflict = remedyConflict(s.remedies, { type, defect });
-      if (conflict) reject('REPAIR_OR_COMPENSATE', `defect "${defect}" already has a ${conflict.type}; a defect is repaired or compensated, never both`);
-    },
-    async ({ actor, type, defect, amount, notes }) => {
-      if (s.remedies.some((r) => r.type === type && (type === 'allowance' || r.defect === defect))) return;
-      const value = type === 'allowance' ? policy.validComplaintAllowance : amount;
-      s.remedies.push({ type, defect, amount: value, currency: policy.currency, by: by(actor), at: iso(now()) });
-      await c.record('compensation', by(actor), { type, defect, amount: value, currency: policy.currency, notes });
-    },
-  );
-
-  action(
-    msg.approvalUpdate,
-    ({ actor, decision, role }) => {
-      if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
-      if (!actor.roles.includes(role) || mayApprove([role], decision) === undefined)
-        reject('ROLE_NOT_ALLOWED', `${decision} is approved by ${APPROVERS[decision].join(' and ')}`);
-    },
-    async ({ actor, decision, approved, role, notes }) => {
-      if (s.approvals.some((a) => a.decision === decision && a.role === role)) return;
-      s.approvals.push({ decision, approved, role, by: by(actor), at: iso(now()) });
-      await c.record('approval', by(actor), { decision, approved, role, notes });
-      const signed = APPROVERS[decision].every((r) => s.approvals.some((a) => a.decision === decision && a.role === r && a.approved));
-      if (signed) await c.record('decision_approved', SYSTEM, { decision }, ['assistant', s.level]);
-    },
-  );
+  registerRemedyActions(c, action);
 }

@@ -85,7 +85,7 @@ export class Complaint {
         NextDeadline: timed ? new Date(timed.dueAt) : undefined,
         Overdue: s.overdue,
       },
-      `${s.status} · ${s.step} · level ${s.level} · round ${s.round}` + (timed ? ` · due ${timed.dueAt}` : ''),
+      `${s.status} · ${s.step} · level ${s.level} · round ${s.round}${timed ? ` · due ${timed.dueAt}` : ''}`,
     );
   }
 

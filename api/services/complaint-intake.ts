@@ -47,7 +47,7 @@ export function checkIntake(body: CreateComplaintBody): void {
     throw new AppError(
       'DETAILS_REQUIRED',
       `a ${body.kind} complaint must say who is accused, when and where: missing ${missing.join(', ')}`,
-      missing.map((field) => ({ field, rule: 'required_for_' + body.kind, message: `is required for a ${body.kind} complaint` })),
+      missing.map((field) => ({ field, rule: `required_for_${body.kind}`, message: `is required for a ${body.kind} complaint` })),
     );
   }
 }

@@ -128,7 +128,7 @@ function mounts(svc: Service): { source?: string; target: string }[] {
 function hostPathFor(svc: Service, containerPath: string): string | undefined {
   for (const m of mounts(svc)) {
     if (!m.source || !/^\.{0,2}\//.test(m.source)) continue;
-    if (containerPath === m.target || containerPath.startsWith(m.target + '/')) {
+    if (containerPath === m.target || containerPath.startsWith(`${m.target}/`)) {
       return path.join(ROOT, m.source, containerPath.slice(m.target.length));
     }
   }
