@@ -12,14 +12,18 @@ export function complaintWorkflowId(complaintId: string): string {
   return `${COMPLAINT_ID_PREFIX}${complaintId}`;
 }
 
-/** Everything the case needs to run; no personal data, which stays in MongoDB. */
-export interface ComplaintInput {
+/** What a complaint is and where it belongs; its input and its state both carry these. */
+export interface ComplaintFacts {
   complaintId: string;
   kind: ComplaintKind;
   source: ComplaintSource;
   contractNo?: string;
   branch?: string;
   category: string;
+}
+
+/** Everything the case needs to run; no personal data, which stays in MongoDB. */
+export interface ComplaintInput extends ComplaintFacts {
   severity?: Severity;
   priority?: Priority;
   repeat: boolean;
@@ -60,13 +64,7 @@ export interface ApprovalRecord {
   at: string;
 }
 
-export interface ComplaintState {
-  complaintId: string;
-  kind: ComplaintKind;
-  source: ComplaintSource;
-  contractNo?: string;
-  branch?: string;
-  category: string;
+export interface ComplaintState extends ComplaintFacts {
   severity: Severity;
   priority: Priority;
   severityConfirmed: boolean;
