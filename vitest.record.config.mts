@@ -1,5 +1,5 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 import base from './vitest.config.mts';
 
-// Only the history recorders; `npm test` never runs them.
-export default mergeConfig(base, defineConfig({ test: { include: ['test/record/**/*.record.ts'] } }));
+// Only the history recorders; `npm test` never runs them. Spread, not mergeConfig: merging would append to `include`.
+export default defineConfig({ ...base, test: { ...base.test, include: ['test/record/**/*.record.ts'] } });

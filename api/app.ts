@@ -10,11 +10,11 @@ import type { Policy } from '../schemas/policy.schema';
 import { createAuthenticator } from './auth';
 import { AppError, errorBody, errorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints.routes';
-import { projectRoutes } from './routes/projects.routes';
+import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
 import type { ApiMetrics } from './metrics';
 import { createComplaintService } from './services/complaints.service';
-import { createProjectService } from './services/projects.service';
+import { createContractService } from './services/contracts.service';
 
 export interface AppDeps {
   client: Client;
@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps) {
   const authenticate = createAuthenticator(deps.jwtSecret);
   const complaints = createComplaintService(deps);
   complaintRoutes(v1, registry, authenticate, complaints);
-  projectRoutes(v1, registry, authenticate, createProjectService({ ...deps, complaints }));
+  contractRoutes(v1, registry, authenticate, createContractService({ ...deps, complaints }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
   app.use('/v1', v1);
 

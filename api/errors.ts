@@ -3,8 +3,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { CaseErrorCode } from '../domain/errors';
 
-export const ERROR_STATUS = {
+/** Codes only the HTTP layer raises. */
+const API_ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -13,31 +15,38 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
-  ROLE_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
+  CASE_FINISHED: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  CONTRACT_CONFLICT: 409,
+  CONTRACT_CLOSED: 409,
+  REAL_NAME_REQUIRED: 422,
+  DETAILS_REQUIRED: 422,
+  NOT_READY: 503,
+  INTERNAL: 500,
+} as const;
+
+/** Every code a workflow refuses with needs a status here, or this does not compile. */
+const CASE_ERROR_STATUS: Record<CaseErrorCode, number> = {
   INVALID_STATE: 409,
   ALREADY_DONE: 409,
   REPAIR_OR_COMPENSATE: 409,
   REOPEN_WINDOW_PASSED: 409,
   CLOSED_BY_LEGAL: 409,
-  CASE_FINISHED: 409,
-  IDEMPOTENCY_KEY_REUSED: 409,
-  PROJECT_CONFLICT: 409,
-  PROJECT_CANCELLED: 409,
-  PROJECT_CLOSED: 409,
+  ROLE_NOT_ALLOWED: 403,
+  INVALID_INPUT: 422,
+  CONTRACT_CANCELLED: 409,
   MILESTONE_OUT_OF_ORDER: 409,
   MILESTONE_CONFLICT: 409,
+  MILESTONE_IN_FUTURE: 422,
   CALLBACK_NOT_FOUND: 404,
   OUTCOME_ALREADY_RECORDED: 409,
   CALLBACK_NOT_DUE: 409,
-  REAL_NAME_REQUIRED: 422,
-  MILESTONE_IN_FUTURE: 422,
-  DETAILS_REQUIRED: 422,
-  INVALID_INPUT: 422,
-  NOT_READY: 503,
-  INTERNAL: 500,
-} as const;
-export type ErrorCode = keyof typeof ERROR_STATUS;
+};
+
+export type ErrorCode = keyof typeof API_ERROR_STATUS | CaseErrorCode;
+/** The one registry: every stable error code and its HTTP status. */
+export const ERROR_STATUS: Record<ErrorCode, number> = { ...API_ERROR_STATUS, ...CASE_ERROR_STATUS };
 
 export interface ErrorDetail {
   field?: string;
@@ -87,6 +96,7 @@ export function errorBody(err: AppError) {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
+  // biome-ignore lint/correctness/noUnusedFunctionParameters: Express recognises an error handler by its four parameters
   return (err, req, res, _next) => {
     const appError = toAppError(err);
     if (appError.status >= 500) logger.error({ err, reqId: res.locals.requestId as string }, 'request failed');

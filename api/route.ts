@@ -86,7 +86,8 @@ export function mountRoute<P extends ZodType, Q extends ZodType, B extends ZodTy
   for (const [status, r] of Object.entries(spec.responses)) {
     responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
   }
-  const statuses = new Set([400, 401, 403, ...(spec.errors ?? []).map((c) => ERROR_STATUS[c])]);
+  const errors = [...new Set(spec.errors ?? [])];
+  const statuses = new Set([400, 401, 403, ...errors.map((c) => ERROR_STATUS[c])]);
   for (const status of statuses) {
     responses[status] ??= { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: { 'application/json': { schema: errorSchema } } };
   }
@@ -103,6 +104,8 @@ export function mountRoute<P extends ZodType, Q extends ZodType, B extends ZodTy
       body: spec.body ? { content: { 'application/json': { schema: spec.body } }, required: true } : undefined,
     },
     responses,
+    // The stable codes this route answers with; test/unit/error-registry.test.ts checks each one's status is documented.
+    'x-error-codes': errors,
   });
 
   const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');

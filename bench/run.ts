@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { SignJWT } from 'jose';
+import { createModels } from '../db/models';
 import { costsOf } from './histories';
 import { apiIntakeRate, bareStartRate } from './load';
 import { renderResults } from './report';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+  const models = createModels(db);
   const bareQueue = `bench-bare-${Date.now()}`;
   const bareWorker = fork(path.join(__dirname, 'bare-worker.ts'), [stack.temporalAddress, stack.mongoUri, bareQueue], {
     execArgv: ['--import', 'tsx'],
@@ -75,13 +77,19 @@ async function main(): Promise<void> {
     log(`storm: ${SIZES.storm} bare timer+activity workflows due in the same instant`);
     const bareDrain = await bareStorm(client, db, bareQueue, SIZES.storm, SIZES.leadMs);
     log(`storm: ${SIZES.storm} contracts signed at one instant (first call, then overdue escalation, in the same second)`);
-    const ladderDrain = await contractStorm(stack.api, token, db, SIZES.storm, plan);
+    const ladderDrain = await contractStorm(stack.api, token, models, SIZES.storm, plan);
     log(`steady: escalations at ${STEADY_RATE}/s for ${SIZES.steadySeconds} s`);
-    const steady = await steadyEscalations(stack.api, token, db, STEADY_RATE, SIZES.steadySeconds, plan);
+    const steady = await steadyEscalations(stack.api, token, models, STEADY_RATE, SIZES.steadySeconds, plan);
     const openCases = (await db.collection('complaints').countDocuments()) + (await db.collection('projects').countDocuments());
     const rssOpen = rssMB(stack.workerPid());
     log('history cost per step');
-    const contractIds = (await db.collection('projects').find({}, { projection: { workflowId: 1 } }).limit(20).toArray()).map((d) => d.workflowId as string);
+    const contractIds = (
+      await db
+        .collection('projects')
+        .find({}, { projection: { workflowId: 1 } })
+        .limit(20)
+        .toArray()
+    ).map((d) => d.workflowId as string);
     const callbackCost = await costsOf(client, contractIds);
     log('5-year warranty and a whole complaint ladder under time skipping');
     const skipping = await warrantyUnderTimeSkipping(stack.mongoUri);
@@ -91,14 +99,20 @@ async function main(): Promise<void> {
       scale: SCALE,
       engine: 'Temporal CLI dev server (npm start stack)',
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      startRate: { concurrency: CONCURRENCY, bare, api: intake, ratio: Math.round((intake.perSecond / bare.perSecond) * 100) / 100, apiAtHalfRate: { rate: halfRate, ...atHalf } },
+      startRate: {
+        concurrency: CONCURRENCY,
+        bare,
+        api: intake,
+        ratio: Math.round((intake.perSecond / bare.perSecond) * 100) / 100,
+        apiAtHalfRate: { rate: halfRate, ...atHalf },
+      },
       storm: { bare: bareDrain, contracts: ladderDrain, drainRatio: Math.round((ladderDrain.drainSeconds / (bareDrain.drainSeconds || 1)) * 100) / 100 },
       steady: { perSecond: STEADY_RATE, openCases, ...steady },
       stepCost: { callback: callbackCost, complaintLadder: skipping.ladderCost },
       workerRssMB: { idle: rssIdle, withOpenCases: rssOpen, openCases },
       warranty: skipping.warranty,
     };
-    writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResults(results));
     console.log(JSON.stringify(results, null, 2));
   } finally {

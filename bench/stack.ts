@@ -54,7 +54,9 @@ function findWorker(stackPid: number): number | undefined {
 
 export function rssMB(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return line ? Math.round(Number(line.split(/\s+/)[1]) / 1024) : undefined;
 }
 
@@ -86,13 +88,23 @@ export async function startStack(policyFile: string, extraEnv: Record<string, st
   proc.stderr!.on('data', keep);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`stack did not come up in 5 min:\n${log}`)), 300_000);
-    const check = () => log.includes('Everything is up') && (clearTimeout(timer), resolve());
+    const check = () => {
+      if (!log.includes('Everything is up')) return;
+      clearTimeout(timer);
+      resolve();
+    };
     proc.stdout!.on('data', check);
-    proc.once('exit', (code) => (clearTimeout(timer), reject(new Error(`stack exited (${code}):\n${log}`))));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`stack exited (${code}):\n${log}`));
+    });
   });
   const api = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {
-    const ok = await fetch(`${api}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${api}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 500));
   }

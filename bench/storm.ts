@@ -1,6 +1,7 @@
 // Deadline storms and a steady flow of escalations, the bare engine beside the callback schedule's real escalation.
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
+import type { Models } from '../db/models';
 import { BARE_COLLECTION } from './bare.activities';
 import { percentile } from './load';
 
@@ -11,9 +12,7 @@ export interface Lateness {
   latenessMs: { p50: number; p99: number; max: number };
 }
 
-/** The route and collection the schedule writes its file to (one place, should they be renamed). */
-export const CONTRACTS_ROUTE = '/v1/projects';
-export const CONTRACT_EVENTS = 'project_events';
+export const CONTRACTS_ROUTE = '/v1/contracts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,9 +42,11 @@ async function waitFor(label: string, expected: number, count: () => Promise<num
 
 async function startAll(n: number, concurrency: number, start: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await start(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await start(next++);
+    }),
+  );
 }
 
 /** N bare workflows whose one timer falls on the same instant, then one insert each. */
@@ -54,12 +55,15 @@ export async function bareStorm(client: Client, db: Connection, taskQueue: strin
   const dueAt = Date.now() + leadMs;
   await startAll(n, 16, (i) => client.workflow.start('BareTimerThenActivity', { taskQueue, workflowId: `${run}-${i}`, args: [`${run}-${i}`, dueAt] }));
   if (Date.now() > dueAt) console.log('  bare storm: starts took longer than the lead time; lateness includes it');
-  const stamps = db.collection(BARE_COLLECTION);
-  const filter = { _id: { $regex: `^${run}-` } } as never;
+  const stamps = db.collection<{ _id: string; recordedAt: Date }>(BARE_COLLECTION);
+  const filter = { _id: { $regex: `^${run}-` } };
   await sleep(Math.max(0, dueAt - Date.now()));
   await waitFor('bare storm', n, () => stamps.countDocuments(filter));
   const docs = await stamps.find(filter).toArray();
-  return summarize(n, docs.map((d) => (d.recordedAt as Date).getTime() - dueAt));
+  return summarize(
+    n,
+    docs.map((d) => (d.recordedAt as Date).getTime() - dueAt),
+  );
 }
 
 export interface ContractPlan {
@@ -83,16 +87,24 @@ async function register(api: string, token: string, contractNo: string, signedAt
   return res?.status === 201 || res?.status === 200;
 }
 
-async function overdueLateness(db: Connection, prefix: string, plan: ContractPlan, signedAtOf: (contractNo: string) => number): Promise<number[]> {
-  const docs = await db.collection(CONTRACT_EVENTS).find({ contractNo: { $regex: `^${prefix}` }, type: 'callback_overdue' } as never).toArray();
+const overdueOf = (prefix: string) => ({ contractNo: { $regex: `^${prefix}` }, type: 'callback_overdue' });
+
+async function overdueLateness(models: Models, prefix: string, plan: ContractPlan, signedAtOf: (contractNo: string) => number): Promise<number[]> {
+  const docs = await models.ContractEvent.find(overdueOf(prefix)).lean();
   return docs.map((d) => {
-    const recorded = ((d.recordedAt ?? d.at) as Date).getTime();
-    return recorded - (signedAtOf(d.contractNo as string) + plan.afterSigningMs + plan.overdueAfterMs);
+    const recorded = (d.recordedAt ?? d.at).getTime();
+    return recorded - (signedAtOf(d.contractNo) + plan.afterSigningMs + plan.overdueAfterMs);
   });
 }
 
 /** N contracts signed at one instant: every first call falls due, and escalates overdue, in the same second. */
-export async function contractStorm(api: string, token: string, db: Connection, n: number, plan: ContractPlan): Promise<Lateness & { registrationFailures: number }> {
+export async function contractStorm(
+  api: string,
+  token: string,
+  models: Models,
+  n: number,
+  plan: ContractPlan,
+): Promise<Lateness & { registrationFailures: number }> {
   const prefix = `ST${Date.now().toString(36)}`.toUpperCase();
   const signedAt = Date.now();
   let failures = 0;
@@ -100,13 +112,12 @@ export async function contractStorm(api: string, token: string, db: Connection, 
   const dueAt = signedAt + plan.afterSigningMs + plan.overdueAfterMs;
   if (Date.now() > signedAt + plan.afterSigningMs) console.log('  contract storm: registration outlasted the first deadline; lateness includes it');
   await sleep(Math.max(0, dueAt - Date.now()));
-  const events = db.collection(CONTRACT_EVENTS);
-  await waitFor('contract storm', n - failures, () => events.countDocuments({ contractNo: { $regex: `^${prefix}` }, type: 'callback_overdue' } as never));
-  return { ...summarize(n, await overdueLateness(db, prefix, plan, () => signedAt)), registrationFailures: failures };
+  await waitFor('contract storm', n - failures, () => models.ContractEvent.countDocuments(overdueOf(prefix)));
+  return { ...summarize(n, await overdueLateness(models, prefix, plan, () => signedAt)), registrationFailures: failures };
 }
 
 /** Contracts registered at `perSecond`, each signed as it registers: escalations arrive at the same steady rate. */
-export async function steadyEscalations(api: string, token: string, db: Connection, perSecond: number, seconds: number, plan: ContractPlan): Promise<Lateness> {
+export async function steadyEscalations(api: string, token: string, models: Models, perSecond: number, seconds: number, plan: ContractPlan): Promise<Lateness> {
   const prefix = `SD${Date.now().toString(36)}`.toUpperCase();
   const signed = new Map<string, number>();
   const t0 = Date.now();
@@ -120,7 +131,6 @@ export async function steadyEscalations(api: string, token: string, db: Connecti
   }
   await Promise.all(pending);
   await sleep(Math.max(0, t0 + seconds * 1000 + plan.afterSigningMs + plan.overdueAfterMs - Date.now()));
-  const events = db.collection(CONTRACT_EVENTS);
-  await waitFor('steady', n, () => events.countDocuments({ contractNo: { $regex: `^${prefix}` }, type: 'callback_overdue' } as never));
-  return summarize(n, await overdueLateness(db, prefix, plan, (c) => signed.get(c)!));
+  await waitFor('steady', n, () => models.ContractEvent.countDocuments(overdueOf(prefix)));
+  return summarize(n, await overdueLateness(models, prefix, plan, (c) => signed.get(c)!));
 }

@@ -19,8 +19,14 @@ const envSchema = z.object({
   AUTH_JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters (HS256 key)' }),
   POLICY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, { message: 'must look like 100kb' }).default('100kb'),
-  WEBHOOK_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, { message: 'must look like 100kb' })
+    .default('100kb'),
+  WEBHOOK_URL: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   WEBHOOK_SECRET: z.string().optional(),
   API_METRICS_PORT: port(9465),
   METRICS_PORT: port(9464),

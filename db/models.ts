@@ -56,6 +56,8 @@ const caseEventSchema = new Schema(
     complaintId: { type: String, required: true, index: true },
     seq: { type: Number, required: true },
     at: { type: Date, required: true },
+    // When the entry reached the database (at is the case's own clock): the gap is how late the engine ran.
+    recordedAt: Date,
     type: { type: String, required: true },
     level: String,
     by: String,
@@ -107,7 +109,7 @@ const handoffSchema = new Schema(
   opts,
 );
 
-const projectSchema = new Schema(
+const contractSchema = new Schema(
   {
     _id: { type: String, required: true },
     branch: { type: String, required: true, index: true },
@@ -152,12 +154,14 @@ const callbackSchema = new Schema(
   opts,
 );
 
-const projectEventSchema = new Schema(
+const contractEventSchema = new Schema(
   {
     _id: { type: String, required: true },
     contractNo: { type: String, required: true, index: true },
     seq: { type: Number, required: true },
     at: { type: Date, required: true },
+    // When the entry reached the database (at is the case's own clock): the gap is how late the engine ran.
+    recordedAt: Date,
     type: { type: String, required: true },
     by: String,
     data: { type: Schema.Types.Mixed, default: {} },
@@ -180,7 +184,7 @@ const summarySchema = new Schema(
 );
 
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
-export type ProjectDoc = InferSchemaType<typeof projectSchema>;
+export type ContractDoc = InferSchemaType<typeof contractSchema>;
 export type CallbackDoc = InferSchemaType<typeof callbackSchema>;
 export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
@@ -208,9 +212,10 @@ export function createModels(conn: Connection) {
     Notification: conn.model('Notification', notificationSchema, 'notifications'),
     Task: conn.model('Task', taskSchema, 'tasks'),
     Handoff: conn.model('Handoff', handoffSchema, 'legal_handoffs'),
-    Project: conn.model('Project', projectSchema, 'projects'),
+    // Contracts keep their historical collection names (projects, project_events): stored data stays where it is.
+    Contract: conn.model('Contract', contractSchema, 'projects'),
     Callback: conn.model('Callback', callbackSchema, 'callbacks'),
-    ProjectEvent: conn.model('ProjectEvent', projectEventSchema, 'project_events'),
+    ContractEvent: conn.model('ContractEvent', contractEventSchema, 'project_events'),
     Summary: conn.model('Summary', summarySchema, 'report_summaries'),
   };
 }
@@ -225,4 +230,14 @@ export async function connectDatabase(uri: string): Promise<Connection> {
 /** Mongo reports a duplicate key when two retries upsert the same id at once; the document is there, so that is success. */
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+/** Inserts a document keyed on its business id once: true when this call wrote it, false when it was already there. */
+export async function insertOnce(run: () => Promise<{ upsertedCount: number }>): Promise<boolean> {
+  try {
+    return (await run()).upsertedCount === 1;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
 }

@@ -1,6 +1,6 @@
-// Authority matrix of DOMAIN.md section 3 and who may work a complaint; pure so the api and tests share it.
+// Who may do what (DOMAIN.md section 3 and the roles table) and which branch a user sees; pure so api, workflows and tests share it.
 import type { ComplaintKind } from './complaint.rules';
-import type { Role } from './roles';
+import { ROLES, type Role } from './roles';
 
 export const APPROVAL_DECISIONS = [
   'refund_deposit_unmeasured',
@@ -76,4 +76,28 @@ export function maySeeComplainant(kind: ComplaintKind, roles: readonly Role[]): 
   const handlers: readonly Role[] =
     kind === 'staff' ? ['hr', 'director', 'legal'] : kind === 'crew' ? ['engineering', 'director', 'legal'] : [...CS, 'branch', 'legal'];
   return roles.some((r) => handlers.includes(r));
+}
+
+export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome'] as const;
+export type ContractAction = (typeof CONTRACT_ACTIONS)[number];
+
+/** Roles per contract action; the assistants, their managers and the branch make and record the calls. */
+export const CONTRACT_ROLES: Record<ContractAction, readonly Role[]> = {
+  register: ['assistant', 'supervisor', 'director', 'branch', 'admin'],
+  milestone: ['assistant', 'supervisor', 'director', 'branch'],
+  read: ACTION_ROLES.read,
+  outcome: CS,
+};
+
+/** Who reads the center's measures and stored summaries. */
+export const REPORT_ROLES: readonly Role[] = ['supervisor', 'director', 'executive', 'admin'];
+/** Everyone reads their own notifications. */
+export const NOTIFICATION_ROLES: readonly Role[] = ROLES;
+/** Roles that call the customer and so may see who the customer is. */
+export const CUSTOMER_VIEWERS: readonly Role[] = ['assistant', 'supervisor', 'director', 'branch'];
+
+/** The one branch a user is limited to, or undefined for all: branch staff work their own branch's cases only. */
+export function branchScope(user: { roles: readonly Role[]; branch?: string }): string | undefined {
+  const central = user.roles.some((r) => r !== 'branch');
+  return !central && user.branch ? user.branch : undefined;
 }

@@ -1,7 +1,7 @@
 // Working-day calendar of the policy (weekends, public holidays, make-up working days) as pure functions.
 // No IO, no Node built-ins, no npm imports: it runs inside the Temporal workflow sandbox, so every answer
 // depends only on its arguments. Intl.DateTimeFormat (with an explicit timeZone) is the only zone source.
-import type { CalendarPolicy } from '../schemas/policy.schema';
+import type { CalendarPolicy } from './policy';
 import { durationMs, parseIsoDuration, utc } from './duration';
 
 /** A policy date, 'YYYY-MM-DD', always meant in the calendar's time zone. */
@@ -139,12 +139,7 @@ export function shiftToWorkingDay(instant: number, cal: CalendarPolicy): number 
  * already under way at `fromInstant` is not greeted. A run holding two names (2025: National Day with Mid-Autumn
  * inside) greets each name once, on the first day it appears.
  */
-export function holidaysBetween(
-  fromInstant: number,
-  toInstant: number,
-  cal: CalendarPolicy,
-  greetingHour: number = DEFAULT_GREETING_HOUR,
-): HolidayGreeting[] {
+export function holidaysBetween(fromInstant: number, toInstant: number, cal: CalendarPolicy, greetingHour: number = DEFAULT_GREETING_HOUR): HolidayGreeting[] {
   const byDate = new Map<LocalDate, string[]>();
   for (const h of cal.publicHolidays) {
     const names = byDate.get(h.date) ?? [];
@@ -184,8 +179,7 @@ export function calendarProblems(cal: CalendarPolicy): string[] {
   for (const d of cal.makeUpWorkingDays) {
     if (!isDate(d)) problems.push(`${d} (make-up working day) is not a calendar date`);
     else if (holidays.has(d)) problems.push(`${d} is both a public holiday and a make-up working day`);
-    else if (!cal.weekends.includes(new Date(dateToUtcMidnight(d)).getUTCDay()))
-      problems.push(`${d} is a make-up working day but not a weekend day`);
+    else if (!cal.weekends.includes(new Date(dateToUtcMidnight(d)).getUTCDay())) problems.push(`${d} is a make-up working day but not a weekend day`);
   }
   return problems;
 }

@@ -1,21 +1,12 @@
 // Complaint rules of DOMAIN.md sections 2-3 as pure functions; every number comes from the policy passed in.
-import type { ComplaintPolicy } from '../schemas/policy.schema';
+import type { ComplaintPolicy } from './policy';
 import { durationMs } from './duration';
 import { higherLevel, nextLevel, type Level, type Priority, type Role, type Severity } from './roles';
 
 export const COMPLAINT_KINDS = ['customer', 'repair', 'staff', 'crew'] as const;
 export type ComplaintKind = (typeof COMPLAINT_KINDS)[number];
 
-export const COMPLAINT_SOURCES = [
-  'phone',
-  'walk_in',
-  'letter',
-  'email',
-  'callback',
-  'regulator',
-  'consumer_association',
-  'media',
-] as const;
+export const COMPLAINT_SOURCES = ['phone', 'walk_in', 'letter', 'email', 'callback', 'regulator', 'consumer_association', 'media'] as const;
 export type ComplaintSource = (typeof COMPLAINT_SOURCES)[number];
 
 export const COMPLAINT_STATUSES = ['open', 'paused', 'resolved', 'closed', 'legal'] as const;
@@ -112,7 +103,5 @@ export interface RecordedRemedy {
 export function remedyConflict(existing: readonly RecordedRemedy[], next: RecordedRemedy): RecordedRemedy | undefined {
   if (next.type === 'allowance' || !next.defect) return undefined;
   const isRepair = next.type === 'repair';
-  return existing.find(
-    (r) => r.type !== 'allowance' && r.defect === next.defect && (r.type === 'repair') !== isRepair,
-  );
+  return existing.find((r) => r.type !== 'allowance' && r.defect === next.defect && (r.type === 'repair') !== isRepair);
 }

@@ -1,16 +1,6 @@
 // Staff roles and the escalation ladder of DOMAIN.md; plain constants so workflows, api and tests share them.
 
-export const ROLES = [
-  'assistant',
-  'supervisor',
-  'director',
-  'engineering',
-  'branch',
-  'legal',
-  'executive',
-  'hr',
-  'admin',
-] as const;
+export const ROLES = ['assistant', 'supervisor', 'director', 'engineering', 'branch', 'legal', 'executive', 'hr', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const LEVELS = ['assistant', 'supervisor', 'director', 'legal'] as const;

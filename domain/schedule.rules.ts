@@ -1,17 +1,9 @@
 // The renovation callback schedule of DOMAIN.md section 1 as pure functions of the recorded milestones and the policy.
-import type { Policy } from '../schemas/policy.schema';
+import type { Policy } from './policy';
 import { addDurationInZone, holidaysBetween, shiftToWorkingDay } from './calendar';
 import { durationMs } from './duration';
 
-export const CALLBACK_KINDS = [
-  'after_signing',
-  'construction',
-  'completion',
-  'warranty',
-  'holiday_greeting',
-  'pennant_thanks',
-  'post_repair',
-] as const;
+export const CALLBACK_KINDS = ['after_signing', 'construction', 'completion', 'warranty', 'holiday_greeting', 'pennant_thanks', 'post_repair'] as const;
 export type CallbackKind = (typeof CALLBACK_KINDS)[number];
 
 export const CALLBACK_STATUSES = ['due', 'overdue', 'escalated', 'done', 'cancelled'] as const;
@@ -54,7 +46,9 @@ function due(instant: number, policy: Policy): number {
 }
 
 export function warrantyEnd(m: Milestones, policy: Policy): number | undefined {
-  return m.completedAt === undefined ? undefined : addDurationInZone(m.completedAt, durationTimes(policy.callbacks.warrantyInterval, m.warrantyMonths), policy.calendar.timeZone);
+  return m.completedAt === undefined
+    ? undefined
+    : addDurationInZone(m.completedAt, durationTimes(policy.callbacks.warrantyInterval, m.warrantyMonths), policy.calendar.timeZone);
 }
 
 /**
@@ -94,7 +88,9 @@ export function plannedCallbacks(contractNo: string, m: Milestones, policy: Poli
       add('warranty', k, due(plus(m.completedAt, durationTimes(cb.warrantyInterval, k)), policy));
     }
   }
-  m.pennants.forEach((at, i) => add('pennant_thanks', i + 1, due(at, policy)));
+  m.pennants.forEach((at, i) => {
+    add('pennant_thanks', i + 1, due(at, policy));
+  });
   for (const r of m.repairs) add('post_repair', r.complaintId, due(r.completedAt + durationMs(policyRepairDelay(policy)), policy));
 
   const end = m.cancelledAt ?? Infinity;
@@ -120,7 +116,7 @@ export function phaseOf(m: Milestones, completionCallbackCreated: boolean, now: 
 }
 
 export type MilestoneRefusal = {
-  code: 'PROJECT_CANCELLED' | 'MILESTONE_OUT_OF_ORDER' | 'MILESTONE_CONFLICT' | 'MILESTONE_IN_FUTURE';
+  code: 'CONTRACT_CANCELLED' | 'MILESTONE_OUT_OF_ORDER' | 'MILESTONE_CONFLICT' | 'MILESTONE_IN_FUTURE';
   message: string;
 };
 
@@ -139,11 +135,12 @@ export function checkMilestone(
   now: number,
 ): MilestoneRefusal | 'repeat' | undefined {
   // Milestones record what happened; only the planned completion date may lie ahead.
-  if (at > now + FUTURE_TOLERANCE_MS) return { code: 'MILESTONE_IN_FUTURE', message: 'a milestone records what has happened; its date cannot be in the future' };
+  if (at > now + FUTURE_TOLERANCE_MS)
+    return { code: 'MILESTONE_IN_FUTURE', message: 'a milestone records what has happened; its date cannot be in the future' };
   if (m.cancelledAt !== undefined) {
     return type === 'cancelled' && at === m.cancelledAt
       ? 'repeat'
-      : { code: 'PROJECT_CANCELLED', message: 'the contract is cancelled; nothing more can be recorded' };
+      : { code: 'CONTRACT_CANCELLED', message: 'the contract is cancelled; nothing more can be recorded' };
   }
   switch (type) {
     case 'work_started':

@@ -17,12 +17,17 @@ export const createComplaintBody = z
     source: z.enum(COMPLAINT_SOURCES),
     contractNo: contractNoSchema.optional(),
     branch: branchSchema.optional(),
-    complainant: z.object({
-      name: text(100).optional(),
-      phone: phoneSchema.optional(),
-      anonymous: z.boolean().default(false),
-    }).strict(),
-    accused: z.object({ name: text(100), role: text(100) }).strict().optional(),
+    complainant: z
+      .object({
+        name: text(100).optional(),
+        phone: phoneSchema.optional(),
+        anonymous: z.boolean().default(false),
+      })
+      .strict(),
+    accused: z
+      .object({ name: text(100), role: text(100) })
+      .strict()
+      .optional(),
     occurredAt: pastInstant(10).optional(),
     location: text(300).optional(),
     category: text(100),
@@ -99,9 +104,7 @@ export const listComplaintsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const complaintPage = z
-  .object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() })
-  .meta({ id: 'ComplaintPage' });
+export const complaintPage = z.object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' });
 
 const notes = notesText(2000);
 export const noteBody = z.object({ notes }).strict();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 // No NUL or other control characters (tab and newline allowed), no bidi overrides that make stored text lie about its order;
 // a pattern, not a refinement, so the OpenAPI document states the rule too.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this rule
 const SAFE_TEXT = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]*$/;
 const SAFE_TEXT_RULE = { message: 'must not contain control or bidi-override characters' };
 const YEAR_MS = 365.25 * 86_400_000;
@@ -10,32 +11,23 @@ const YEAR_MS = 365.25 * 86_400_000;
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Trimmed, non-blank, at most `max` characters, no control or bidi-override characters. */
-export const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: 'must not be empty or only whitespace' })
-    .max(max)
-    .regex(SAFE_TEXT, SAFE_TEXT_RULE);
+export const text = (max: number) => z.string().trim().min(1, { message: 'must not be empty or only whitespace' }).max(max).regex(SAFE_TEXT, SAFE_TEXT_RULE);
 
 /** Optional free text: the same rule, and blank is allowed (it means "no notes"). */
-export const notesText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(SAFE_TEXT, SAFE_TEXT_RULE)
-    .optional();
+export const notesText = (max: number) => z.string().trim().max(max).regex(SAFE_TEXT, SAFE_TEXT_RULE).optional();
 
 export const phoneSchema = z.string().regex(/^\+?[0-9][0-9 -]{4,19}$/, { message: 'must be a phone number of 5-20 digits' });
 
 /** An ISO-8601 instant with offset, in the years 2000-2099: a two-digit or far-future year is a typing error. */
 export const instant = z.iso
   .datetime({ offset: true })
-  .refine((s) => {
-    const year = new Date(s).getUTCFullYear();
-    return year >= 2000 && year <= 2099;
-  }, { message: 'must be in the years 2000-2099' })
+  .refine(
+    (s) => {
+      const year = new Date(s).getUTCFullYear();
+      return year >= 2000 && year <= 2099;
+    },
+    { message: 'must be in the years 2000-2099' },
+  )
   .describe('ISO-8601 date-time with offset, years 2000-2099');
 
 /** An instant that has already happened, at most `maxAgeYears` ago (a few minutes of clock skew allowed). */

@@ -1,12 +1,12 @@
+// Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
 import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import type { Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
 
 // Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
 const duration = z.string().refine(isIsoDuration, { message: 'must be an ISO-8601 duration such as P5D, PT24H or PT3M' });
-const fixedDuration = z
-  .string()
-  .refine(isFixedDuration, { message: 'must be an ISO-8601 duration of fixed length (weeks, days, hours, minutes, seconds)' });
+const fixedDuration = z.string().refine(isFixedDuration, { message: 'must be an ISO-8601 duration of fixed length (weeks, days, hours, minutes, seconds)' });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' });
 const fraction = z.number().gt(0).lt(1);
 const percent = z.number().min(0).max(100);
@@ -77,6 +77,9 @@ export const policySchema = z.object({
   kpiTargets: z.record(z.string(), kpiTargetSchema),
 });
 
-export type Policy = z.infer<typeof policySchema>;
-export type ComplaintPolicy = Policy['complaint'];
-export type CalendarPolicy = Policy['calendar'];
+// Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesDomain: Same<z.infer<typeof policySchema>, Policy> = true;
+void schemaMatchesDomain;
+
+export type { CalendarPolicy, ComplaintPolicy, Policy } from '../domain/policy';

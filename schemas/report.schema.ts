@@ -33,12 +33,25 @@ export const summariesQuery = z.object({
 
 export const summaryList = z
   .object({
-    items: z.array(z.object({ id: z.string(), period: z.enum(SUMMARY_PERIODS), label: z.string(), from: z.string(), to: z.string(), createdAt: z.string(), kpis: z.array(kpi) })),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        period: z.enum(SUMMARY_PERIODS),
+        label: z.string(),
+        from: z.string(),
+        to: z.string(),
+        createdAt: z.string(),
+        kpis: z.array(kpi),
+      }),
+    ),
   })
   .meta({ id: 'SummaryList' });
 
 export const notificationsQuery = z.object({
-  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(200).optional(),
 });

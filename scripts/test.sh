@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 npx tsc --noEmit -p .
+npm run --silent lint
 npx vitest run "$@"

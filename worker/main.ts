@@ -3,7 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { env } from '../config/env';
 import { loadPolicy } from '../config/policy';
-import { ensureSummarySchedules } from './schedules';
+import { ensureKpiSummarySchedules } from './kpi-summary-schedules';
 import { connectDatabase, createModels } from '../db/models';
 import { logger } from '../config/logger';
 import { createWorker } from './create-worker';
@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const schedules = await ensureSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy.calendar.timeZone);
-  if (schedules.length) logger.info({ schedules }, 'KPI summary schedules created');
+  const kpiSummarySchedules = await ensureKpiSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy.calendar.timeZone);
+  if (kpiSummarySchedules.length) logger.info({ kpiSummarySchedules }, 'KPI summary schedules created');
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -31,7 +31,12 @@ async function main(): Promise<void> {
     policy,
   });
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, metrics: `http://${config.HOST}:${config.METRICS_PORT}/metrics`, webhook: Boolean(config.WEBHOOK_URL) },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      temporal: config.TEMPORAL_ADDRESS,
+      metrics: `http://${config.HOST}:${config.METRICS_PORT}/metrics`,
+      webhook: Boolean(config.WEBHOOK_URL),
+    },
     'worker started',
   );
   // Worker.run resolves after the SDK's own SIGINT/SIGTERM handling has drained in-flight tasks.

@@ -3,7 +3,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintKind, ComplaintSource, ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
-import type { Policy } from '../schemas/policy.schema';
+import type { Policy } from '../domain/policy';
 
 export const COMPLAINT_WORKFLOW = 'ComplaintCase';
 export const COMPLAINT_ID_PREFIX = 'complaint-';
@@ -12,14 +12,18 @@ export function complaintWorkflowId(complaintId: string): string {
   return `${COMPLAINT_ID_PREFIX}${complaintId}`;
 }
 
-/** Everything the case needs to run; no personal data, which stays in MongoDB. */
-export interface ComplaintInput {
+/** What a complaint is and where it belongs; its input and its state both carry these. */
+export interface ComplaintFacts {
   complaintId: string;
   kind: ComplaintKind;
   source: ComplaintSource;
   contractNo?: string;
   branch?: string;
   category: string;
+}
+
+/** Everything the case needs to run; no personal data, which stays in MongoDB. */
+export interface ComplaintInput extends ComplaintFacts {
   severity?: Severity;
   priority?: Priority;
   repeat: boolean;
@@ -60,13 +64,7 @@ export interface ApprovalRecord {
   at: string;
 }
 
-export interface ComplaintState {
-  complaintId: string;
-  kind: ComplaintKind;
-  source: ComplaintSource;
-  contractNo?: string;
-  branch?: string;
-  category: string;
+export interface ComplaintState extends ComplaintFacts {
   severity: Severity;
   priority: Priority;
   severityConfirmed: boolean;
@@ -96,6 +94,7 @@ export interface ComplaintState {
   remedies: RemedyRecord[];
   approvals: ApprovalRecord[];
   policyVersion: string;
+  /** Number of case-file entries recorded so far; the next entry's key, so a retried write lands on the same entry. */
   seq: number;
   /** Ids of the latest staff actions applied, carried across continue-as-new. */
   handledUpdates?: string[];
@@ -161,15 +160,3 @@ export const surveyUpdate = defineUpdate<ComplaintState, [SurveyInput]>('recordS
 export const compensationUpdate = defineUpdate<ComplaintState, [CompensationInput]>('recordCompensation');
 export const approvalUpdate = defineUpdate<ComplaintState, [ApprovalInput]>('recordApproval');
 export const stateQuery = defineQuery<ComplaintState>('caseState');
-
-/** Stable error codes a handler rejects with; the api maps them to HTTP statuses. */
-export const CaseErrors = {
-  INVALID_STATE: 'INVALID_STATE',
-  ALREADY_DONE: 'ALREADY_DONE',
-  REPAIR_OR_COMPENSATE: 'REPAIR_OR_COMPENSATE',
-  REOPEN_WINDOW_PASSED: 'REOPEN_WINDOW_PASSED',
-  CLOSED_BY_LEGAL: 'CLOSED_BY_LEGAL',
-  ROLE_NOT_ALLOWED: 'ROLE_NOT_ALLOWED',
-  INVALID_INPUT: 'INVALID_INPUT',
-} as const;
-export type CaseErrorCode = (typeof CaseErrors)[keyof typeof CaseErrors];

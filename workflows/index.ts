@@ -1,4 +1,6 @@
 // Every workflow type the worker registers.
-export { ComplaintCase } from './complaint.workflow';
-export { RenovationCallbackSchedule } from './project.workflow';
+export { ComplaintCase } from './complaint-case.workflow';
+export { ContractCallbackSchedule } from './contract-schedule.workflow';
+// The type name before the rename: running schedules and recorded histories replay under it (same code, same commands).
+export { ContractCallbackSchedule as RenovationCallbackSchedule } from './contract-schedule.workflow';
 export { KpiSummaryReport } from './kpi-summary.workflow';

@@ -49,16 +49,18 @@ export function searchAttributeUpdates(values: IndexedValues, registered: readon
   return pairs;
 }
 
+/** Contract schedules run under the new type and, when registered before the rename, the old one. */
+const CONTRACT_TYPES = `WorkflowType IN ('ContractCallbackSchedule', 'RenovationCallbackSchedule')`;
+
 /** Ready List Filter queries for the Web UI (and `temporal workflow list --query`); the README lists the same ones. */
 export const LIST_FILTERS = {
   directorLevel: `WorkflowType = 'ComplaintCase' AND EscalationLevel = 'director' AND ExecutionStatus = 'Running'`,
   inLegal: `WorkflowType = 'ComplaintCase' AND CaseStatus = 'legal'`,
   overdueComplaints: `WorkflowType = 'ComplaintCase' AND Overdue = true AND ExecutionStatus = 'Running'`,
-  overdueCallbacksOfBranch: (branch: string) =>
-    `WorkflowType = 'RenovationCallbackSchedule' AND Branch = '${branch}' AND Overdue = true AND ExecutionStatus = 'Running'`,
+  overdueCallbacksOfBranch: (branch: string) => `${CONTRACT_TYPES} AND Branch = '${branch}' AND Overdue = true AND ExecutionStatus = 'Running'`,
   deadlineBefore: (isoTime: string) => `ExecutionStatus = 'Running' AND NextDeadline < '${isoTime}'`,
   lateRoundsOfBranch: (branch: string) => `WorkflowType = 'ComplaintCase' AND Branch = '${branch}' AND Round >= 3`,
   // Runs handed over by continue-as-new are left out: each case appears once, running or finished.
   everythingOfContract: (contractNo: string) => `ContractNo = '${contractNo}' AND ExecutionStatus != 'ContinuedAsNew'`,
-  projectsInPhase: (phase: string) => `WorkflowType = 'RenovationCallbackSchedule' AND Phase = '${phase}' AND ExecutionStatus = 'Running'`,
+  contractsInPhase: (phase: string) => `${CONTRACT_TYPES} AND Phase = '${phase}' AND ExecutionStatus = 'Running'`,
 } as const;

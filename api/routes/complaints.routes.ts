@@ -2,7 +2,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Router } from 'express';
-import { z, type ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import { ACTION_ROLES, mayApprove, APPROVERS, type ComplaintAction } from '../../domain/authority';
 import {
   approvalBody,
@@ -29,45 +29,114 @@ import type { createComplaintService } from '../services/complaints.service';
 
 type Service = ReturnType<typeof createComplaintService>;
 type Authenticate = (header: string | undefined) => Promise<StaffUser>;
+type Mount = (router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, service: Service) => void;
 
 const actor = (u: StaffUser): msg.Actor => ({ sub: u.sub, roles: u.roles });
 const ACTION_ERRORS: ErrorCode[] = ['NOT_FOUND', 'INVALID_STATE', 'CASE_FINISHED'];
 
-interface ActionSpec<B extends ZodType> {
+interface ActionSpec<B extends ZodType, A> {
   action: Exclude<ComplaintAction, 'create' | 'read'>;
   summary: string;
   body: B;
-  update: UpdateDefinition<msg.ComplaintState, [never]>;
-  toArg: (body: z.infer<B>, user: StaffUser) => unknown;
+  update: UpdateDefinition<msg.ComplaintState, [A]>;
+  toArg: (body: z.infer<B>, user: StaffUser) => A;
   errors?: ErrorCode[];
 }
 
-function action<B extends ZodType>(spec: ActionSpec<B>): ActionSpec<B> {
-  return spec;
+/** One staff action as a route: POST /complaints/{id}/<action>, forwarded to the case as a workflow update. */
+function action<B extends ZodType, A>(spec: ActionSpec<B, A>): Mount {
+  return (router, registry, authenticate, service) =>
+    mountRoute(router, registry, authenticate, {
+      method: 'post',
+      path: `/complaints/{id}/${spec.action}`,
+      summary: spec.summary,
+      tags: ['complaint actions'],
+      roles: ACTION_ROLES[spec.action],
+      params: complaintParams,
+      headers: idempotencyHeaders,
+      body: spec.body,
+      responses: { 200: { description: 'The case after the action', schema: complaintSummary } },
+      errors: [...ACTION_ERRORS, ...(spec.errors ?? [])],
+      handler: async ({ params, body, user, headers }) => {
+        const arg = spec.toArg(body, user);
+        return { status: 200, body: await service.act(params.id, user, spec.update, arg, spec.action, headers['idempotency-key']) };
+      },
+    });
 }
 
-const ACTIONS = [
-  action({ action: 'acknowledge', summary: 'Record the first callback to the customer', body: noteBody, update: msg.acknowledgeUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }), errors: ['ALREADY_DONE'] }),
-  action({ action: 'triage', summary: 'Set severity, priority and validity; route the case', body: triageBody, update: msg.triageUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }) }),
-  action({ action: 'feedback', summary: 'Record the branch feedback form (cause, action, who is responsible)', body: feedbackBody, update: msg.feedbackUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }), errors: ['ROLE_NOT_ALLOWED'] }),
-  action({ action: 'follow-up', summary: 'Record a follow-up call; satisfied ends the ladder', body: followUpBody, update: msg.followUpUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }) }),
-  action({ action: 'pause', summary: 'Pause while awaiting the customer (deadlines stop)', body: noteBody, update: msg.pauseUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }) }),
-  action({ action: 'resume', summary: 'Resume with the time that was left', body: noteBody, update: msg.resumeUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }) }),
-  action({ action: 'escalate', summary: 'Escalate to the next level now', body: noteBody, update: msg.escalateUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }) }),
-  action({ action: 'close', summary: 'Close a resolved case (legal closes legal cases)', body: noteBody, update: msg.closeUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }), errors: ['ROLE_NOT_ALLOWED'] }),
-  action({ action: 'reopen', summary: 'Reopen a closed case within the policy window', body: noteBody, update: msg.reopenUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }), errors: ['REOPEN_WINDOW_PASSED', 'CLOSED_BY_LEGAL'] }),
-  action({ action: 'survey', summary: 'Record the satisfaction survey after closing', body: surveyBody, update: msg.surveyUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }), errors: ['ALREADY_DONE'] }),
-  action({ action: 'compensation', summary: 'Record a repair, exchange, refund, compensation or the fixed allowance', body: compensationBody, update: msg.compensationUpdate as never, toArg: (b, u) => ({ actor: actor(u), ...b }), errors: ['REPAIR_OR_COMPENSATE'] }),
+const withActor = <B>(b: B, u: StaffUser) => ({ actor: actor(u), ...b });
+
+const ACTIONS: Mount[] = [
+  action({
+    action: 'acknowledge',
+    summary: 'Record the first callback to the customer',
+    body: noteBody,
+    update: msg.acknowledgeUpdate,
+    toArg: withActor,
+    errors: ['ALREADY_DONE'],
+  }),
+  action({ action: 'triage', summary: 'Set severity, priority and validity; route the case', body: triageBody, update: msg.triageUpdate, toArg: withActor }),
+  action({
+    action: 'feedback',
+    summary: 'Record the branch feedback form (cause, action, who is responsible)',
+    body: feedbackBody,
+    update: msg.feedbackUpdate,
+    toArg: withActor,
+    errors: ['ROLE_NOT_ALLOWED'],
+  }),
+  action({
+    action: 'follow-up',
+    summary: 'Record a follow-up call; satisfied ends the ladder',
+    body: followUpBody,
+    update: msg.followUpUpdate,
+    toArg: withActor,
+  }),
+  action({ action: 'pause', summary: 'Pause while awaiting the customer (deadlines stop)', body: noteBody, update: msg.pauseUpdate, toArg: withActor }),
+  action({ action: 'resume', summary: 'Resume with the time that was left', body: noteBody, update: msg.resumeUpdate, toArg: withActor }),
+  action({ action: 'escalate', summary: 'Escalate to the next level now', body: noteBody, update: msg.escalateUpdate, toArg: withActor }),
+  action({
+    action: 'close',
+    summary: 'Close a resolved case (legal closes legal cases)',
+    body: noteBody,
+    update: msg.closeUpdate,
+    toArg: withActor,
+    errors: ['ROLE_NOT_ALLOWED'],
+  }),
+  action({
+    action: 'reopen',
+    summary: 'Reopen a closed case within the policy window',
+    body: noteBody,
+    update: msg.reopenUpdate,
+    toArg: withActor,
+    errors: ['REOPEN_WINDOW_PASSED', 'CLOSED_BY_LEGAL'],
+  }),
+  action({
+    action: 'survey',
+    summary: 'Record the satisfaction survey after closing',
+    body: surveyBody,
+    update: msg.surveyUpdate,
+    toArg: withActor,
+    errors: ['ALREADY_DONE'],
+  }),
+  action({
+    action: 'compensation',
+    summary: 'Record a repair, exchange, refund, compensation or the fixed allowance',
+    body: compensationBody,
+    update: msg.compensationUpdate,
+    toArg: withActor,
+    errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE'],
+  }),
   action({
     action: 'approvals',
     summary: 'Approve or refuse a decision of the authority matrix',
     body: approvalBody,
-    update: msg.approvalUpdate as never,
+    update: msg.approvalUpdate,
     toArg: (b, u) => {
       const role = mayApprove(u.roles, b.decision);
       if (!role) throw new AppError('FORBIDDEN', `${b.decision} is approved by ${APPROVERS[b.decision].join(' and ')}`);
       return { actor: actor(u), role, ...b };
     },
+    errors: ['ROLE_NOT_ALLOWED'],
   }),
 ];
 
@@ -115,23 +184,5 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
     handler: async ({ params, user }) => ({ status: 200, body: await service.get(params.id, user) }),
   });
 
-  for (const spec of ACTIONS) {
-    mountRoute(router, registry, authenticate, {
-      method: 'post',
-      path: `/complaints/{id}/${spec.action}`,
-      summary: spec.summary,
-      tags: ['complaint actions'],
-      roles: ACTION_ROLES[spec.action],
-      params: complaintParams,
-      headers: idempotencyHeaders,
-      body: spec.body,
-      responses: { 200: { description: 'The case after the action', schema: complaintSummary } },
-      errors: [...ACTION_ERRORS, ...(spec.errors ?? [])],
-      handler: async ({ params, body, user, headers }) => {
-        const key = headers['idempotency-key'];
-        const arg = spec.toArg(body as never, user);
-        return { status: 200, body: await service.act(params.id, user, spec.update, arg as never, spec.action, key) };
-      },
-    });
-  }
+  for (const mount of ACTIONS) mount(router, registry, authenticate, service);
 }

@@ -1,10 +1,10 @@
 // KPI reports, stored summaries and the caller's notifications.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
-import { computeKpis } from '../../activities/kpi-report';
-import { notificationPayload, type Models } from '../../db/models';
-import type { Role } from '../../domain/roles';
-import type { Policy } from '../../schemas/policy.schema';
+import { computeKpis } from '../../db/kpi-queries';
+import { notificationPayload, type Models, type NotificationDoc } from '../../db/models';
+import { branchScope, NOTIFICATION_ROLES, REPORT_ROLES } from '../../domain/authority';
+import type { Policy } from '../../domain/policy';
 import {
   kpiQuery,
   kpiReport,
@@ -17,19 +17,16 @@ import {
 } from '../../schemas/report.schema';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { decodeCursor, encodeCursor } from '../cursor';
 import { mountRoute } from '../route';
-import { ROLES } from '../../domain/roles';
+import { keysetPage } from '../services/case-workflows';
 
+type NotificationLean = NotificationDoc & { _id: string };
 type Authenticate = (header: string | undefined) => Promise<StaffUser>;
-const MANAGERS: readonly Role[] = ['supervisor', 'director', 'executive', 'admin'];
 
 /** Branch staff see their own branch's notices; central roles see every branch's notices for their role. */
 function notificationFilter(user: StaffUser): Record<string, unknown> {
-  const central = user.roles.some((r) => r !== 'branch');
-  const filter: Record<string, unknown> = { recipientRole: { $in: user.roles } };
-  if (user.branch && !central) filter.branch = user.branch;
-  return filter;
+  const branch = branchScope(user);
+  return branch ? { recipientRole: { $in: user.roles }, branch } : { recipientRole: { $in: user.roles } };
 }
 
 export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, models: Models, policy: Policy): void {
@@ -38,11 +35,11 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     path: '/reports/kpis',
     summary: 'Every measure of the center for a period: numerator, denominator, value, target, met',
     tags: ['reports'],
-    roles: MANAGERS,
+    roles: REPORT_ROLES,
     query: kpiQuery,
     responses: { 200: { description: 'The measures', schema: kpiReport } },
     handler: async ({ query, user }) => {
-      const branch = user.roles.every((r) => r === 'branch') ? user.branch : query.branch;
+      const branch = branchScope(user) ?? query.branch;
       const kpis = await computeKpis(models, policy, { from: new Date(query.from), to: new Date(query.to), branch });
       return { status: 200, body: { from: query.from, to: query.to, branch: branch ?? null, policyVersion: policy.version, kpis } };
     },
@@ -53,7 +50,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     path: '/reports/summaries',
     summary: 'Daily, weekly and monthly summaries produced by Temporal Schedules, newest first',
     tags: ['reports'],
-    roles: MANAGERS,
+    roles: REPORT_ROLES,
     query: summariesQuery,
     responses: { 200: { description: 'Stored summaries', schema: summaryList } },
     handler: async ({ query }) => {
@@ -83,23 +80,25 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     path: '/notifications',
     summary: "Notifications for the caller's roles (and branch), newest first",
     tags: ['notifications'],
-    roles: ROLES,
+    roles: NOTIFICATION_ROLES,
     query: notificationsQuery,
     responses: { 200: { description: 'One page of notifications', schema: notificationList } },
     handler: async ({ query, user }) => {
       const filter: Record<string, unknown>[] = [notificationFilter(user)];
       if (query.unread === true) filter.push({ readBy: { $ne: user.sub } });
-      const cursor = decodeCursor(query.cursor);
       // Several roles' notices of one event share createdAt: the id breaks the tie so no page skips one.
-      if (cursor) filter.push({ $or: [{ createdAt: { $lt: cursor.at } }, { createdAt: cursor.at, _id: { $lt: cursor.id } }] });
-      const docs = await models.Notification.find({ $and: filter }).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).lean();
-      const page = docs.slice(0, query.limit);
-      const last = page[page.length - 1];
+      const { page, nextCursor } = await keysetPage<NotificationLean>(
+        (f, sort, limit) => models.Notification.find(f).sort(sort).limit(limit).lean(),
+        filter,
+        'createdAt',
+        -1,
+        query,
+      );
       return {
         status: 200,
         body: {
           items: page.map((n) => ({ ...notificationPayload(n), read: (n.readBy ?? []).includes(user.sub) })),
-          nextCursor: docs.length > query.limit && last ? encodeCursor(last.createdAt, last._id) : null,
+          nextCursor,
         },
       };
     },
@@ -110,7 +109,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     path: '/notifications/{id}/read',
     summary: 'Mark a notification as read (idempotent)',
     tags: ['notifications'],
-    roles: ROLES,
+    roles: NOTIFICATION_ROLES,
     params: notificationParams,
     responses: { 200: { description: 'The notification, read', schema: notificationView } },
     errors: ['NOT_FOUND'],

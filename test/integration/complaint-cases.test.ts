@@ -115,7 +115,9 @@ describe('complaint cases under time skipping', () => {
     await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: actors.assistant }] });
     await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'repair', defect: 'leaking tap' }] });
     expect(
-      await updateRefusal(handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'compensation', defect: 'leaking tap', amount: 200 }] })),
+      await updateRefusal(
+        handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'compensation', defect: 'leaking tap', amount: 200 }] }),
+      ),
     ).toBe('REPAIR_OR_COMPENSATE');
     const repairedAt = new Date(start + 2 * DAY).toISOString();
     await handle.executeUpdate(feedbackUpdate, {

@@ -5,8 +5,6 @@ import { actors, complaintInput, history, HOUR, MINUTE, openCase } from '../supp
 
 const w = useCaseWorld('time-skipping');
 
-
-
 describe('complaint ladder with nobody acting', () => {
   it('escalates assistant → supervisor → director → legal at the policy times', async () => {
     const input = complaintInput();

@@ -14,7 +14,6 @@ const SECONDS_POLICY = policyWith((p) => {
   p.complaint.priorityDeadlines = { high: 'PT1S', medium: 'PT2S', low: 'PT3S' };
 });
 
-
 it('walks to legal by itself in about ten seconds, indexed for the Web UI', async () => {
   const input = complaintInput({
     policy: SECONDS_POLICY,

@@ -55,7 +55,20 @@ describe('open endpoints and errors', () => {
     const doc = await api.call('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.body.paths);
-    for (const a of ['acknowledge', 'triage', 'feedback', 'follow-up', 'pause', 'resume', 'escalate', 'close', 'reopen', 'survey', 'compensation', 'approvals']) {
+    for (const a of [
+      'acknowledge',
+      'triage',
+      'feedback',
+      'follow-up',
+      'pause',
+      'resume',
+      'escalate',
+      'close',
+      'reopen',
+      'survey',
+      'compensation',
+      'approvals',
+    ]) {
       expect(paths).toContain(`/v1/complaints/{id}/${a}`);
     }
     expect(doc.body.paths['/v1/complaints'].post.requestBody.content['application/json'].schema).toBeDefined();
@@ -80,7 +93,10 @@ describe('open endpoints and errors', () => {
     const expired = await token(['assistant'], { expired: true });
     expect((await api.call('GET', '/v1/complaints', { token: expired })).status).toBe(401);
     // A token that never expires is refused too: every staff token must carry exp.
-    const endless = await new SignJWT({ name: 'Staff', roles: ['assistant'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('s').sign(new TextEncoder().encode(TEST_SECRET));
+    const endless = await new SignJWT({ name: 'Staff', roles: ['assistant'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('s')
+      .sign(new TextEncoder().encode(TEST_SECRET));
     expect((await api.call('GET', '/v1/complaints', { token: endless })).status).toBe(401);
     const res = await api.call('POST', '/v1/complaints', { token: tokens.branch, body: customer() });
     expect(res.status).toBe(403);

@@ -22,7 +22,13 @@ beforeAll(async () => {
       done();
     },
   });
-  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue, { bodyLimit: '100kb', logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink), metrics }));
+  const { app } = createApp(
+    testAppDeps(w.env, w.db.models, w.taskQueue, {
+      bodyLimit: '100kb',
+      logger: pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink),
+      metrics,
+    }),
+  );
   api = await serve(app);
 });
 afterAll(async () => {
@@ -37,7 +43,16 @@ describe('notifications for the caller', () => {
     const branchSouth = await token(['branch'], { sub: 'b-2', branch: 'south' });
     const res = await api.call('POST', '/v1/complaints', {
       token: assistant,
-      body: { kind: 'customer', source: 'phone', branch: 'north', complainant: { name: NAME, phone: PHONE }, category: 'quality', description: 'leak', severity: 'general', priority: 'high' },
+      body: {
+        kind: 'customer',
+        source: 'phone',
+        branch: 'north',
+        complainant: { name: NAME, phone: PHONE },
+        category: 'quality',
+        description: 'leak',
+        severity: 'general',
+        priority: 'high',
+      },
     });
     expect(res.status).toBe(201);
     const id = res.body.id as string;

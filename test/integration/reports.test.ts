@@ -3,9 +3,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeKpis, type Kpi } from '../../activities/kpi-report';
+import { computeKpis, type Kpi } from '../../db/kpi-queries';
 import { previousWindow } from '../../domain/report-periods';
-import { ensureSummarySchedules, summaryScheduleId } from '../../worker/schedules';
+import { ensureKpiSummarySchedules, kpiSummaryScheduleId } from '../../worker/kpi-summary-schedules';
 import { POLICY } from '../support/fixtures';
 import { devServerEnvironment, freshDatabase, testWorker, type TestDatabase } from '../support/harness';
 
@@ -17,17 +17,83 @@ const HOUR = 3_600_000;
 
 async function seed() {
   const base = { source: 'phone', category: 'quality', stateSeq: 1 };
-  const c = (id: string, fields: Record<string, unknown>) =>
-    db.models.Complaint.create({ _id: id, workflowId: `complaint-${id}`, ...base, ...fields });
-  await c('C-1', { branch: 'north', kind: 'customer', createdAt: inPeriod(2), valid: true, firstCallbackOnTime: true, closedAt: inPeriod(5), followUps: 2, surveySatisfied: true, resolvedAt: inPeriod(3), handlingMs: 10 * HOUR, severity: 'general', status: 'closed' });
-  await c('C-2', { branch: 'north', kind: 'repair', createdAt: inPeriod(4), valid: true, firstCallbackOnTime: false, closedAt: inPeriod(9), followUps: 0, surveySatisfied: false, resolvedAt: inPeriod(6), handlingMs: 30 * HOUR, severity: 'serious', status: 'closed' });
+  const c = (id: string, fields: Record<string, unknown>) => db.models.Complaint.create({ _id: id, workflowId: `complaint-${id}`, ...base, ...fields });
+  await c('C-1', {
+    branch: 'north',
+    kind: 'customer',
+    createdAt: inPeriod(2),
+    valid: true,
+    firstCallbackOnTime: true,
+    closedAt: inPeriod(5),
+    followUps: 2,
+    surveySatisfied: true,
+    resolvedAt: inPeriod(3),
+    handlingMs: 10 * HOUR,
+    severity: 'general',
+    status: 'closed',
+  });
+  await c('C-2', {
+    branch: 'north',
+    kind: 'repair',
+    createdAt: inPeriod(4),
+    valid: true,
+    firstCallbackOnTime: false,
+    closedAt: inPeriod(9),
+    followUps: 0,
+    surveySatisfied: false,
+    resolvedAt: inPeriod(6),
+    handlingMs: 30 * HOUR,
+    severity: 'serious',
+    status: 'closed',
+  });
   await c('C-3', { branch: 'north', kind: 'customer', createdAt: inPeriod(10), valid: false, firstCallbackOnTime: true, severity: 'major', status: 'open' });
-  await c('C-4', { branch: 'south', kind: 'customer', createdAt: inPeriod(12), valid: true, firstCallbackOnTime: true, closedAt: inPeriod(14), followUps: 1, resolvedAt: inPeriod(13), handlingMs: 20 * HOUR, severity: 'general', status: 'closed' });
-  await c('C-5', { branch: 'north', kind: 'customer', createdAt: new Date('2026-10-20T02:00:00Z'), valid: true, firstCallbackOnTime: true, closedAt: inPeriod(3), followUps: 1, surveySatisfied: true, resolvedAt: inPeriod(2), handlingMs: 5 * HOUR, severity: 'general', status: 'closed' });
+  await c('C-4', {
+    branch: 'south',
+    kind: 'customer',
+    createdAt: inPeriod(12),
+    valid: true,
+    firstCallbackOnTime: true,
+    closedAt: inPeriod(14),
+    followUps: 1,
+    resolvedAt: inPeriod(13),
+    handlingMs: 20 * HOUR,
+    severity: 'general',
+    status: 'closed',
+  });
+  await c('C-5', {
+    branch: 'north',
+    kind: 'customer',
+    createdAt: new Date('2026-10-20T02:00:00Z'),
+    valid: true,
+    firstCallbackOnTime: true,
+    closedAt: inPeriod(3),
+    followUps: 1,
+    surveySatisfied: true,
+    resolvedAt: inPeriod(2),
+    handlingMs: 5 * HOUR,
+    severity: 'general',
+    status: 'closed',
+  });
 
   const p = (id: string, branch: string, phase: string) =>
-    db.models.Project.create({ _id: id, branch, phase, contractSignedAt: new Date('2026-06-01T00:00:00Z'), plannedCompletionAt: new Date('2026-09-01T00:00:00Z'), warrantyMonths: 24, requestHash: 'h', workflowId: `project-${id}`, createdAt: new Date('2026-06-01T00:00:00Z') });
-  await Promise.all([p('P-1', 'north', 'warranty'), p('P-2', 'north', 'construction'), p('P-3', 'north', 'signed'), p('P-4', 'north', 'cancelled'), p('P-5', 'south', 'warranty')]);
+    db.models.Contract.create({
+      _id: id,
+      branch,
+      phase,
+      contractSignedAt: new Date('2026-06-01T00:00:00Z'),
+      plannedCompletionAt: new Date('2026-09-01T00:00:00Z'),
+      warrantyMonths: 24,
+      requestHash: 'h',
+      workflowId: `project-${id}`,
+      createdAt: new Date('2026-06-01T00:00:00Z'),
+    });
+  await Promise.all([
+    p('P-1', 'north', 'warranty'),
+    p('P-2', 'north', 'construction'),
+    p('P-3', 'north', 'signed'),
+    p('P-4', 'north', 'cancelled'),
+    p('P-5', 'south', 'warranty'),
+  ]);
 
   const cb = (id: string, branch: string, kind: string, fields: Record<string, unknown>) =>
     db.models.Callback.create({ _id: id, contractNo: 'P-1', branch, kind, dueAt: inPeriod(8), createdAt: inPeriod(8), ...fields });
@@ -127,13 +193,17 @@ describe('scheduled summaries', () => {
     try {
       const q = `sched-${randomUUID()}`;
       const ids = ['daily', 'weekly', 'monthly'] as const;
-      for (const p of ids) await dev.client.schedule.getHandle(summaryScheduleId(p)).delete().catch(() => undefined);
-      expect(await ensureSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual(['daily', 'weekly', 'monthly']);
-      expect(await ensureSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual([]);
-      const monthly = await dev.client.schedule.getHandle(summaryScheduleId('monthly')).describe();
+      for (const p of ids)
+        await dev.client.schedule
+          .getHandle(kpiSummaryScheduleId(p))
+          .delete()
+          .catch(() => undefined);
+      expect(await ensureKpiSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual(['daily', 'weekly', 'monthly']);
+      expect(await ensureKpiSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual([]);
+      const monthly = await dev.client.schedule.getHandle(kpiSummaryScheduleId('monthly')).describe();
       expect(monthly.spec.timezone).toBe('Asia/Shanghai');
       expect(monthly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'KpiSummaryReport', taskQueue: q });
-      for (const p of ids) await dev.client.schedule.getHandle(summaryScheduleId(p)).delete();
+      for (const p of ids) await dev.client.schedule.getHandle(kpiSummaryScheduleId(p)).delete();
     } finally {
       await dev.teardown();
     }
@@ -143,8 +213,16 @@ describe('scheduled summaries', () => {
 describe('report windows', () => {
   it('covers the last complete day, Monday-to-Sunday week and month in the local zone', () => {
     const now = Date.parse('2026-12-02T01:00:00Z'); // Wednesday 09:00 in Shanghai
-    expect(previousWindow('daily', now, 'Asia/Shanghai')).toMatchObject({ label: '2026-12-01', from: Date.parse('2026-11-30T16:00:00Z'), to: Date.parse('2026-12-01T16:00:00Z') });
+    expect(previousWindow('daily', now, 'Asia/Shanghai')).toMatchObject({
+      label: '2026-12-01',
+      from: Date.parse('2026-11-30T16:00:00Z'),
+      to: Date.parse('2026-12-01T16:00:00Z'),
+    });
     expect(previousWindow('weekly', now, 'Asia/Shanghai')).toMatchObject({ label: '2026-11-23', to: Date.parse('2026-11-29T16:00:00Z') });
-    expect(previousWindow('monthly', now, 'Asia/Shanghai')).toMatchObject({ label: '2026-11-01', from: Date.parse('2026-10-31T16:00:00Z'), to: Date.parse('2026-11-30T16:00:00Z') });
+    expect(previousWindow('monthly', now, 'Asia/Shanghai')).toMatchObject({
+      label: '2026-11-01',
+      from: Date.parse('2026-10-31T16:00:00Z'),
+      to: Date.parse('2026-11-30T16:00:00Z'),
+    });
   });
 });

@@ -1,17 +1,10 @@
-// Records a complaint history for the replay test (older recordings stay, so old runs keep replaying); run with `npm run record:histories` after a deliberate change.
+// Records a complaint history for the replay test into a new file (older recordings stay, so old runs keep replaying); run with `npm run record:histories` after a deliberate change, bumping the file name.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'vitest';
-import {
-  acknowledgeUpdate,
-  compensationUpdate,
-  followUpUpdate,
-  pauseUpdate,
-  resumeUpdate,
-  triageUpdate,
-} from '../../workflows/complaint.messages';
+import { acknowledgeUpdate, compensationUpdate, followUpUpdate, pauseUpdate, resumeUpdate, triageUpdate } from '../../workflows/complaint.messages';
 import { actors, complaintInput, HOUR, openCase } from '../support/fixtures';
 import { freshDatabase, testWorker, timeSkippingEnvironment } from '../support/harness';
 import { TOOLS } from '../support/tools';
@@ -35,7 +28,7 @@ it('records a complaint that walks most of the ladder', async () => {
     await env.sleep(4 * 24 * HOUR);
     // The CLI writes the same JSON the Web UI exports, which is what ops would hand us from production.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'complaint-case-v2.json'), json);
+    writeFileSync(path.join(DIR, 'complaint-case-v3.json'), json);
   });
   await env.teardown();
   await db.close();

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { loadPolicy, parsePolicy } from '../../config/policy';
 import type { Policy } from '../../schemas/policy.schema';
 import type { Models } from '../../db/models';
-import { PROJECT_WORKFLOW, projectWorkflowId, registrationUpdate, type ProjectInput } from '../../workflows/project.messages';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { CONTRACT_WORKFLOW, contractWorkflowId, registrationUpdate, type ContractInput } from '../../workflows/contract.messages';
+import type { Client } from '@temporalio/client';
+import { startOrAttach } from '../../api/services/case-workflows';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type Actor, type ComplaintInput } from '../../workflows/complaint.messages';
 
 export const POLICY: Policy = loadPolicy();
@@ -45,7 +46,7 @@ export function complaintInput(patch: Partial<ComplaintInput> = {}): ComplaintIn
   };
 }
 
-/** What the api's intake does, minus HTTP: the case document first, then the workflow. */
+/** The api's intake minus HTTP and the intake rules: the case document first, then the workflow through the api's start helper. */
 export async function openCase(client: Client, models: Models, taskQueue: string, input: ComplaintInput) {
   await models.Complaint.create({
     _id: input.complaintId,
@@ -58,15 +59,10 @@ export async function openCase(client: Client, models: Models, taskQueue: string
     status: 'open',
     stateSeq: 0,
   });
-  const op = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW, {
-    taskQueue,
-    workflowId: complaintWorkflowId(input.complaintId),
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  // Like the api: returns once intake is recorded, so the first query sees the started step.
-  await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: op });
-  return op.workflowHandle();
+  // The api's own start helper: returns once intake is recorded, so the first query sees the started step.
+  const workflowId = complaintWorkflowId(input.complaintId);
+  await startOrAttach(client, { workflowType: COMPLAINT_WORKFLOW, workflowId, taskQueue, input, staticSummary: 'test case', opened: intakeUpdate });
+  return client.workflow.getHandle(workflowId);
 }
 
 export async function history(models: Models, complaintId: string) {
@@ -85,7 +81,7 @@ export const SCHEDULE_POLICY: Policy = policyWith((p) => {
   p.calendar.makeUpWorkingDays = ['2026-12-20'];
 });
 
-export function projectInput(patch: Partial<ProjectInput> = {}): ProjectInput {
+export function contractInput(patch: Partial<ContractInput> = {}): ContractInput {
   return {
     contractNo: `HZ-${randomUUID().slice(0, 8)}`,
     branch: 'north',
@@ -98,9 +94,9 @@ export function projectInput(patch: Partial<ProjectInput> = {}): ProjectInput {
   };
 }
 
-/** What the api's registration does: the project document, then the schedule workflow, answered once registered. */
-export async function openProject(client: Client, models: Models, taskQueue: string, input: ProjectInput) {
-  await models.Project.create({
+/** The api's registration minus HTTP: the contract document, then the schedule through the api's start helper. */
+export async function openContract(client: Client, models: Models, taskQueue: string, input: ContractInput) {
+  await models.Contract.create({
     _id: input.contractNo,
     branch: input.branch,
     customer: { name: 'Test Customer', phone: '13800000000' },
@@ -108,16 +104,11 @@ export async function openProject(client: Client, models: Models, taskQueue: str
     plannedCompletionAt: new Date(input.plannedCompletionAt),
     warrantyMonths: input.warrantyMonths,
     requestHash: 'test',
-    workflowId: projectWorkflowId(input.contractNo),
+    workflowId: contractWorkflowId(input.contractNo),
     createdAt: new Date(),
     stateSeq: 0,
   });
-  const op = new WithStartWorkflowOperation(PROJECT_WORKFLOW, {
-    taskQueue,
-    workflowId: projectWorkflowId(input.contractNo),
-    args: [input],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  await client.workflow.executeUpdateWithStart(registrationUpdate, { startWorkflowOperation: op });
-  return op.workflowHandle();
+  const workflowId = contractWorkflowId(input.contractNo);
+  await startOrAttach(client, { workflowType: CONTRACT_WORKFLOW, workflowId, taskQueue, input, staticSummary: 'test contract', opened: registrationUpdate });
+  return client.workflow.getHandle(workflowId);
 }

@@ -2,15 +2,7 @@
 // State Council notice as carried by the chinese-days package), plus zone and DST behaviour.
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../config/policy';
-import {
-  calendarProblems,
-  holidayYears,
-  holidaysBetween,
-  isWorkingDay,
-  localDate,
-  localInstant,
-  shiftToWorkingDay,
-} from '../../domain/calendar';
+import { calendarProblems, holidayYears, holidaysBetween, isWorkingDay, localDate, localInstant, shiftToWorkingDay } from '../../domain/calendar';
 import type { CalendarPolicy } from '../../schemas/policy.schema';
 
 const cal = loadPolicy().calendar;

@@ -128,7 +128,7 @@ function mounts(svc: Service): { source?: string; target: string }[] {
 function hostPathFor(svc: Service, containerPath: string): string | undefined {
   for (const m of mounts(svc)) {
     if (!m.source || !/^\.{0,2}\//.test(m.source)) continue;
-    if (containerPath === m.target || containerPath.startsWith(m.target + '/')) {
+    if (containerPath === m.target || containerPath.startsWith(`${m.target}/`)) {
       return path.join(ROOT, m.source, containerPath.slice(m.target.length));
     }
   }
@@ -222,7 +222,10 @@ function validateCompose(doc: ComposeDoc): string[] {
     if (services[name] && !publishedPorts(services[name]).includes(port)) problems.push(`${name}: port ${port} is not published`);
   }
 
-  for (const [name, expected] of [['api', APP_ENV], ['worker', WORKER_ENV]] as const) {
+  for (const [name, expected] of [
+    ['api', APP_ENV],
+    ['worker', WORKER_ENV],
+  ] as const) {
     const svc = services[name];
     if (!svc) continue;
     const raw = envOf(svc);
@@ -367,7 +370,9 @@ describe('docker-compose.yml', () => {
     expect(parsed.TEMPORAL_ADDRESS).toBe('temporal:7233');
     expect(parsed.POLICY_FILE).toBeUndefined();
     expect(parsed.WEBHOOK_URL).toBeUndefined();
-    expect(() => parseEnv({ NODE_ENV: 'production', ...resolvedEnv(service(compose, name), { AUTH_JWT_SECRET: TEST_SECRET, POLICY_FILE: '/etc/policy.json' }) })).not.toThrow();
+    expect(() =>
+      parseEnv({ NODE_ENV: 'production', ...resolvedEnv(service(compose, name), { AUTH_JWT_SECRET: TEST_SECRET, POLICY_FILE: '/etc/policy.json' }) }),
+    ).not.toThrow();
   });
 
   // Keeps the one-shot registration in step with what the workflows upsert.

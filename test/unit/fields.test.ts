@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addDurationInZone } from '../../domain/calendar';
 import { utc } from '../../domain/duration';
 import { createComplaintBody, feedbackBody } from '../../schemas/complaint.schema';
-import { createProjectBody } from '../../schemas/project.schema';
+import { createContractBody } from '../../schemas/contract.schema';
 import { instant, pastInstant, text } from '../../schemas/fields.schema';
 
 const complaint = {
@@ -51,7 +51,7 @@ describe('shared field rules', () => {
       contractSignedAt: new Date(Date.now() - 86_400_000).toISOString(),
       plannedCompletionAt: '2099-12-31T00:00:00Z',
     };
-    expect(fieldsOf(createProjectBody.safeParse(body))).toEqual(['plannedCompletionAt']);
+    expect(fieldsOf(createContractBody.safeParse(body))).toEqual(['plannedCompletionAt']);
   });
 });
 

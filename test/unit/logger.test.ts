@@ -12,7 +12,12 @@ describe('error logging', () => {
     handle.self = handle;
     err.handle = handle;
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     pino({ redact: { paths: REDACT_PATHS }, serializers: { err: serializeError } }, sink).error({ err }, 'request failed');
     const logged = JSON.parse(lines[0]!);
     expect(logged.err.message).toBe('workflow update failed');

@@ -129,15 +129,28 @@ describe('rejected policies', () => {
   });
 
   it('names the source in the message', () => {
-    expect(rejection(copyWith((p) => (p.version = '')), 'policy.demo.json')).toMatch(/^invalid policy\.demo\.json:\n  version: /);
+    expect(
+      rejection(
+        copyWith((p) => (p.version = '')),
+        'policy.demo.json',
+      ),
+    ).toMatch(/^invalid policy\.demo\.json:\n {2}version: /);
   });
 
   it('rejects rounds out of order or with gaps', () => {
     const swapped = copyWith((p) => (p.complaint.rounds = [p.complaint.rounds[1], p.complaint.rounds[0], ...p.complaint.rounds.slice(2)]));
     expect(rejection(swapped)).toMatch(/complaint\.rounds: rounds must be numbered 1, 2, 3/);
-    expect(rejection(copyWith((p) => (p.complaint.rounds = [{ round: 1, level: 'assistant' }, { round: 3, level: 'director' }])))).toMatch(
-      /complaint\.rounds: rounds must be numbered/,
-    );
+    expect(
+      rejection(
+        copyWith(
+          (p) =>
+            (p.complaint.rounds = [
+              { round: 1, level: 'assistant' },
+              { round: 3, level: 'director' },
+            ]),
+        ),
+      ),
+    ).toMatch(/complaint\.rounds: rounds must be numbered/);
     expect(rejection(copyWith((p) => (p.complaint.rounds[0].round = 0)))).toMatch(/complaint\.rounds\.0\.round: /);
   });
 

@@ -1,17 +1,21 @@
-// Update, signal and input definitions of the callback schedule workflow, shared by the workflow, the api and tests.
+// Update, signal and input definitions of a contract's callback schedule workflow, shared by the workflow, the api and tests.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Policy } from '../domain/policy';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones, MilestoneType, Phase } from '../domain/schedule.rules';
-import type { Policy } from '../schemas/policy.schema';
 import type { Actor } from './complaint.messages';
 
-export const PROJECT_WORKFLOW = 'RenovationCallbackSchedule';
+/** The workflow type new contracts start with. */
+export const CONTRACT_WORKFLOW = 'ContractCallbackSchedule';
+/** The type contracts registered before the rename run (and their recorded histories name); the worker registers both. */
+export const LEGACY_CONTRACT_WORKFLOW = 'RenovationCallbackSchedule';
 
-export function projectWorkflowId(contractNo: string): string {
+/** The id keeps its historical `project-` prefix: running schedules and the repair signal find each other by it. */
+export function contractWorkflowId(contractNo: string): string {
   return `project-${contractNo}`;
 }
 
 /** No personal data: the customer's name and phone stay in MongoDB. */
-export interface ProjectInput {
+export interface ContractInput {
   contractNo: string;
   branch: string;
   contractSignedAt: string;
@@ -35,6 +39,7 @@ export interface CallbackState {
   complaintId?: string;
   /** Recorded before it went overdue: the "qualified" callback of the 98 % target. */
   onTime?: boolean;
+  /** Bumped on every recorded change of this call; the activity only overwrites the stored call with a newer one. */
   version: number;
 }
 
@@ -46,7 +51,7 @@ export interface ClosedCallback {
   complaintId?: string;
 }
 
-export interface ProjectState {
+export interface ContractState {
   contractNo: string;
   branch: string;
   milestones: Milestones;
@@ -57,6 +62,7 @@ export interface ProjectState {
   /** Outcome of every closed callback, so a repeated outcome is answered the same way in any later run. */
   outcomes: Record<string, ClosedCallback>;
   policyVersion: string;
+  /** Number of case-file entries recorded so far; the next entry's key, so a retried write lands on the same entry. */
   seq: number;
   /** Ids of the latest milestone and outcome updates applied, carried across continue-as-new. */
   handledUpdates?: string[];
@@ -83,18 +89,9 @@ export interface OutcomeResult {
   repeat: boolean;
 }
 
-export const registrationUpdate = defineUpdate<ProjectState, []>('awaitRegistration');
-export const milestoneUpdate = defineUpdate<ProjectState, [MilestoneInput]>('recordMilestone');
+// Wire names are fixed: running workflows and recorded histories use them.
+export const registrationUpdate = defineUpdate<ContractState, []>('awaitRegistration');
+export const milestoneUpdate = defineUpdate<ContractState, [MilestoneInput]>('recordMilestone');
 export const outcomeUpdate = defineUpdate<OutcomeResult, [OutcomeInput]>('recordCallbackOutcome');
 export const repairDoneSignal = defineSignal<[{ complaintId: string; completedAt: string }]>('warrantyRepairCompleted');
-export const projectStateQuery = defineQuery<ProjectState>('scheduleState');
-
-export const ScheduleErrors = {
-  PROJECT_CANCELLED: 'PROJECT_CANCELLED',
-  MILESTONE_OUT_OF_ORDER: 'MILESTONE_OUT_OF_ORDER',
-  MILESTONE_CONFLICT: 'MILESTONE_CONFLICT',
-  CALLBACK_NOT_FOUND: 'CALLBACK_NOT_FOUND',
-  OUTCOME_ALREADY_RECORDED: 'OUTCOME_ALREADY_RECORDED',
-  CALLBACK_NOT_DUE: 'CALLBACK_NOT_DUE',
-  MILESTONE_IN_FUTURE: 'MILESTONE_IN_FUTURE',
-} as const;
+export const contractStateQuery = defineQuery<ContractState>('scheduleState');

@@ -1,8 +1,8 @@
 // One contract's whole lifecycle live on the dev server, with a policy in seconds instead of days.
 import { expect, it } from 'vitest';
 import { registeredSearchAttributes } from '../../api/services/search-attributes.service';
-import { milestoneUpdate, outcomeUpdate, projectStateQuery, type ProjectState } from '../../workflows/project.messages';
-import { actors, openProject, policyWith, projectInput } from '../support/fixtures';
+import { milestoneUpdate, outcomeUpdate, contractStateQuery, type ContractState } from '../../workflows/contract.messages';
+import { actors, openContract, policyWith, contractInput } from '../support/fixtures';
 import { useCaseWorld } from '../support/harness';
 
 const w = useCaseWorld('dev');
@@ -24,17 +24,17 @@ const SECONDS = policyWith((p) => {
 
 it('runs signing → construction → completion → warranty → closed by itself, every call answered as it comes due', async () => {
   const now = Date.now();
-  const input = projectInput({
+  const input = contractInput({
     policy: SECONDS,
     contractSignedAt: new Date(now).toISOString(),
     plannedCompletionAt: new Date(now + 60_000).toISOString(),
     warrantyMonths: 3,
     indexedAttributes: await registeredSearchAttributes(w.env.connection, 'default'),
   });
-  const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+  const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
   const phases = new Set<string>();
   const answered = new Set<string>();
-  const answer = async (s: ProjectState) => {
+  const answer = async (s: ContractState) => {
     phases.add(s.phase);
     for (const c of s.open) {
       if (answered.has(c.id)) continue;
@@ -42,9 +42,9 @@ it('runs signing → construction → completion → warranty → closed by itse
       await h.executeUpdate(outcomeUpdate, { args: [{ actor: actors.assistant, callbackId: c.id, result: 'satisfied' }] });
     }
   };
-  const until = async (pred: (s: ProjectState) => boolean) => {
+  const until = async (pred: (s: ContractState) => boolean) => {
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 300))) {
-      const s = await h.query(projectStateQuery);
+      const s = await h.query(contractStateQuery);
       await answer(s);
       if (pred(s)) return;
     }

@@ -1,8 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { milestoneUpdate, outcomeUpdate, projectStateQuery, repairDoneSignal } from '../../workflows/project.messages';
-import { HISTORY_BOUND } from '../../workflows/project.workflow';
-import { actors, complaintInput, HOUR, openCase, openProject, policyWith, projectInput, SCHEDULE_POLICY } from '../support/fixtures';
+import { milestoneUpdate, outcomeUpdate, contractStateQuery, repairDoneSignal } from '../../workflows/contract.messages';
+import { HISTORY_BOUND } from '../../workflows/contract-schedule.workflow';
+import { actors, complaintInput, HOUR, openCase, openContract, policyWith, contractInput, SCHEDULE_POLICY } from '../support/fixtures';
 import { acknowledgeUpdate, feedbackUpdate } from '../../workflows/complaint.messages';
 import { updateRefusal, useCaseWorld } from '../support/harness';
 
@@ -26,9 +26,9 @@ const outcome = (h: WorkflowHandle, callbackId: string, result: string, extra: R
 
 describe('renovation callback schedule', () => {
   it('creates every callback on its exact working-day due date, from signing to the end of the warranty', async () => {
-    const input = projectInput();
+    const input = contractInput();
     const c = input.contractNo;
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     const firstRun = (await h.describe()).runId;
 
     await sleepUntil('2026-12-10T01:00:00Z');
@@ -39,22 +39,24 @@ describe('renovation callback schedule', () => {
     await milestone(h, 'pennant_received', '2027-02-06T03:00:00Z');
     await sleepUntil('2027-03-22T02:00:00Z');
 
-    expect(await callbacks(c)).toEqual([
-      // Sat 12-12 → Sun → Mon 12-14 is a public holiday → Tue 12-15.
-      { id: 'after_signing.1', dueAt: '2026-12-15T01:00:00.000Z', status: 'overdue' },
-      { id: 'holiday_greeting.2026-12-14', dueAt: '2026-12-14T02:00:00.000Z', status: 'overdue' },
-      // Sun 12-20 is a make-up working day, so the call stays on it.
-      { id: 'construction.1', dueAt: '2026-12-20T01:00:00.000Z', status: 'overdue' },
-      { id: 'holiday_greeting.2027-01-01', dueAt: '2027-01-01T02:00:00.000Z', status: 'overdue' },
-      { id: 'construction.2', dueAt: '2027-01-04T01:00:00.000Z', status: 'overdue' },
-      { id: 'construction.3', dueAt: '2027-01-19T01:00:00.000Z', status: 'overdue' },
-      // From the recorded completion (01-22), not the planned one (01-20).
-      { id: 'completion.1', dueAt: '2027-01-27T01:00:00.000Z', status: 'overdue' },
-      // Pennant recorded on Saturday: thanked on Monday.
-      { id: 'pennant_thanks.1', dueAt: '2027-02-08T03:00:00.000Z', status: 'overdue' },
-      { id: 'warranty.1', dueAt: '2027-02-22T01:00:00.000Z', status: 'overdue' },
-      { id: 'warranty.2', dueAt: '2027-03-22T01:00:00.000Z', status: 'due' },
-    ].sort((a, b) => a.dueAt.localeCompare(b.dueAt)));
+    expect(await callbacks(c)).toEqual(
+      [
+        // Sat 12-12 → Sun → Mon 12-14 is a public holiday → Tue 12-15.
+        { id: 'after_signing.1', dueAt: '2026-12-15T01:00:00.000Z', status: 'overdue' },
+        { id: 'holiday_greeting.2026-12-14', dueAt: '2026-12-14T02:00:00.000Z', status: 'overdue' },
+        // Sun 12-20 is a make-up working day, so the call stays on it.
+        { id: 'construction.1', dueAt: '2026-12-20T01:00:00.000Z', status: 'overdue' },
+        { id: 'holiday_greeting.2027-01-01', dueAt: '2027-01-01T02:00:00.000Z', status: 'overdue' },
+        { id: 'construction.2', dueAt: '2027-01-04T01:00:00.000Z', status: 'overdue' },
+        { id: 'construction.3', dueAt: '2027-01-19T01:00:00.000Z', status: 'overdue' },
+        // From the recorded completion (01-22), not the planned one (01-20).
+        { id: 'completion.1', dueAt: '2027-01-27T01:00:00.000Z', status: 'overdue' },
+        // Pennant recorded on Saturday: thanked on Monday.
+        { id: 'pennant_thanks.1', dueAt: '2027-02-08T03:00:00.000Z', status: 'overdue' },
+        { id: 'warranty.1', dueAt: '2027-02-22T01:00:00.000Z', status: 'overdue' },
+        { id: 'warranty.2', dueAt: '2027-03-22T01:00:00.000Z', status: 'due' },
+      ].sort((a, b) => a.dueAt.localeCompare(b.dueAt)),
+    );
 
     // Each unrecorded call: one reminder to the branch's assistants, then one escalation to the supervisor.
     const notes = await w.db.models.Notification.find({ caseId: c }).lean();
@@ -63,18 +65,18 @@ describe('renovation callback schedule', () => {
     expect(count('callback_overdue', 'supervisor')).toBe(9);
     expect(notes.every((n) => n.branch === 'north')).toBe(true);
 
-    const state = await h.query(projectStateQuery);
+    const state = await h.query(contractStateQuery);
     expect(state.phase).toBe('closed');
     expect((await h.describe()).runId).not.toBe(firstRun);
     for (const cb of state.open) await outcome(h, cb.id, 'satisfied');
     const final = await h.result();
     expect(final).toMatchObject({ phase: 'closed', open: [] });
-    expect((await w.db.models.Project.findById(c).lean())!.phase).toBe('closed');
+    expect((await w.db.models.Contract.findById(c).lean())!.phase).toBe('closed');
   });
 
   it('takes late, repeated and impossible milestones: repeats are harmless, impossible ones refused with a code', async () => {
-    const input = projectInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 40 * DAY).toISOString() });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const input = contractInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 40 * DAY).toISOString() });
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     // Signed 40 days ago: the after-signing call is already past due and exists at once.
     expect((await callbacks(input.contractNo)).map((x) => x.id)).toEqual(['after_signing.1']);
     expect(await updateRefusal(milestone(h, 'completed', new Date((await w.env.currentTimeMs()) - DAY).toISOString()))).toBe('MILESTONE_OUT_OF_ORDER');
@@ -94,15 +96,15 @@ describe('renovation callback schedule', () => {
     const after = await callbacks(input.contractNo);
     expect(after.length).toBeGreaterThan(2);
     expect(after.every((x) => x.status === 'cancelled')).toBe(true);
-    // Cancellation ends the schedule at once (the api answers later milestones with PROJECT_CANCELLED).
+    // Cancellation ends the schedule at once (the api answers later milestones with CONTRACT_CANCELLED).
     expect(await h.result()).toMatchObject({ phase: 'cancelled', open: [] });
-    expect((await w.db.models.Project.findById(input.contractNo).lean())!.phase).toBe('cancelled');
+    expect((await w.db.models.Contract.findById(input.contractNo).lean())!.phase).toBe('cancelled');
   });
 
   it('cancels construction calls after a late-recorded completion, moves the completion call, and refuses future dates', async () => {
     const now = await w.env.currentTimeMs();
-    const input = projectInput({ contractSignedAt: new Date(now - 60 * DAY).toISOString(), plannedCompletionAt: new Date(now - 25 * DAY).toISOString() });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const input = contractInput({ contractSignedAt: new Date(now - 60 * DAY).toISOString(), plannedCompletionAt: new Date(now - 25 * DAY).toISOString() });
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 50 * DAY).toISOString());
     const before = await callbacks(input.contractNo);
     expect(before.map((x) => x.id)).toEqual(expect.arrayContaining(['construction.3', 'completion.1']));
@@ -120,21 +122,21 @@ describe('renovation callback schedule', () => {
 
   it('catches up a very late work start with one construction call, not one per missed interval', async () => {
     const now = await w.env.currentTimeMs();
-    const input = projectInput({ contractSignedAt: new Date(now - 400 * DAY).toISOString(), plannedCompletionAt: new Date(now + 30 * DAY).toISOString() });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const input = contractInput({ contractSignedAt: new Date(now - 400 * DAY).toISOString(), plannedCompletionAt: new Date(now + 30 * DAY).toISOString() });
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 390 * DAY).toISOString());
     const construction = (await callbacks(input.contractNo)).filter((x) => x.id.startsWith('construction.'));
     expect(construction).toHaveLength(1);
     // 10 d, 25 d, then every 15 d: the 26th call (at 385 d) is the latest past due.
     expect(construction[0]!.id).toBe('construction.26');
-    const skipped = await w.db.models.ProjectEvent.findOne({ contractNo: input.contractNo, type: 'callbacks_skipped' }).lean();
+    const skipped = await w.db.models.ContractEvent.findOne({ contractNo: input.contractNo, type: 'callbacks_skipped' }).lean();
     expect(skipped!.data).toMatchObject({ count: 25 });
   });
 
   it('retries a call nobody answered after the policy interval and escalates it as unreachable after the last try', async () => {
     // Signed 30 days ago, so the after-signing call is past due even after a holiday shift.
-    const input = projectInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 30 * DAY).toISOString() });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const input = contractInput({ contractSignedAt: new Date((await w.env.currentTimeMs()) - 30 * DAY).toISOString() });
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     const id = `${input.contractNo}.after_signing.1`;
     const first = await outcome(h, id, 'not_reached');
     expect(first.callback).toMatchObject({ status: 'due', attempts: 1 });
@@ -158,8 +160,8 @@ describe('renovation callback schedule', () => {
 
   it('books the post-repair callback 3 days after a warranty repair', async () => {
     const now = await w.env.currentTimeMs();
-    const input = projectInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const input = contractInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
     await h.signal(repairDoneSignal, { complaintId: 'C-00000000000000aa', completedAt: new Date(now + DAY).toISOString() });
@@ -174,8 +176,8 @@ describe('renovation callback schedule', () => {
 
   it('takes the post-repair call from a warranty repair complaint on the same contract', async () => {
     const now = await w.env.currentTimeMs();
-    const input = projectInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const input = contractInput({ contractSignedAt: new Date(now - 100 * DAY).toISOString(), plannedCompletionAt: new Date(now - 20 * DAY).toISOString() });
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 90 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 20 * DAY).toISOString());
     const repair = complaintInput({ kind: 'repair', contractNo: input.contractNo, branch: input.branch });
@@ -193,7 +195,7 @@ describe('renovation callback schedule', () => {
 
   it('keeps a 5-year warranty with a bounded history and the policy version it started with', async () => {
     const now = await w.env.currentTimeMs();
-    const input = projectInput({
+    const input = contractInput({
       contractSignedAt: new Date(now - 200 * DAY).toISOString(),
       plannedCompletionAt: new Date(now - 100 * DAY).toISOString(),
       warrantyMonths: 60,
@@ -202,7 +204,7 @@ describe('renovation callback schedule', () => {
         p.calendar = SCHEDULE_POLICY.calendar;
       }),
     });
-    const h = await openProject(w.env.client, w.db.models, w.taskQueue, input);
+    const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 190 * DAY).toISOString());
     await milestone(h, 'completed', new Date(now - 100 * DAY).toISOString());
     const runs = new Set<string>();
@@ -211,7 +213,7 @@ describe('renovation callback schedule', () => {
       const d = await h.describe();
       runs.add(d.runId);
       expect(d.historyLength).toBeLessThan(HISTORY_BOUND + 200);
-      const s = await h.query(projectStateQuery);
+      const s = await h.query(contractStateQuery);
       expect(s.policyVersion).toBe('v-old');
       for (const cb of s.open) await outcome(h, cb.id, 'satisfied');
     }

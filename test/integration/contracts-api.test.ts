@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
 import { complaintIdFor, createComplaintService } from '../../api/services/complaints.service';
-import { projectWorkflowId } from '../../workflows/project.messages';
+import { CONTRACT_WORKFLOW, contractWorkflowId } from '../../workflows/contract.messages';
 import { useCaseWorld } from '../support/harness';
 import { HOUR, POLICY } from '../support/fixtures';
 import { serve, testAppDeps, token } from '../support/http';
@@ -47,11 +47,11 @@ function project(patch: Record<string, unknown> = {}) {
 }
 
 async function register(body: Record<string, unknown>, role = 'assistant') {
-  return api.call('POST', '/v1/projects', { token: tokens[role], body });
+  return api.call('POST', '/v1/contracts', { token: tokens[role], body });
 }
 
 async function milestone(contractNo: string, body: Record<string, unknown>, opts: { role?: string; key?: string } = {}) {
-  return api.call('POST', `/v1/projects/${contractNo}/milestones`, {
+  return api.call('POST', `/v1/contracts/${contractNo}/milestones`, {
     token: tokens[opts.role ?? 'branch'],
     body,
     headers: opts.key ? { 'idempotency-key': opts.key } : {},
@@ -67,30 +67,41 @@ async function outcome(id: string, body: Record<string, unknown>, opts: { role?:
 }
 
 const fields = (res: { body: any }) => res.body.error.details.map((d: { field: string }) => d.field);
-const finished = (contractNo: string) => w.env.client.workflow.getHandle(projectWorkflowId(contractNo)).result();
+const finished = (contractNo: string) => w.env.client.workflow.getHandle(contractWorkflowId(contractNo)).result();
 const problem = { description: 'Water leaks under the kitchen sink', category: 'plumbing', severity: 'general' };
 
-describe('POST /v1/projects', () => {
+describe('POST /v1/contracts', () => {
   it('registers a contract (201), a repeat with the same body answers 200, and no personal data goes to Temporal', async () => {
     const body = project();
     const first = await register(body);
     expect(first.status).toBe(201);
     expect(first.body).toEqual({ contractNo: body.contractNo, phase: 'signed' });
-    expect(first.headers.get('location')).toBe(`/v1/projects/${body.contractNo}`);
+    expect(first.headers.get('location')).toBe(`/v1/contracts/${body.contractNo}`);
 
     const again = await register(body);
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ contractNo: body.contractNo, phase: 'signed' });
     // The same instants written with another offset are the same registration.
-    const sameInChinaTime = await register({ ...body, contractSignedAt: inChinaTime(body.contractSignedAt), plannedCompletionAt: inChinaTime(body.plannedCompletionAt) });
+    const sameInChinaTime = await register({
+      ...body,
+      contractSignedAt: inChinaTime(body.contractSignedAt),
+      plannedCompletionAt: inChinaTime(body.plannedCompletionAt),
+    });
     expect(sameInChinaTime.status).toBe(200);
 
-    const doc = await w.db.models.Project.findById(body.contractNo).lean();
-    expect(doc).toMatchObject({ branch: 'north', customer: body.customer, address: body.address, warrantyMonths: 12, policyVersion: POLICY.version, createdBy: 'staff-assistant' });
-    const handle = w.env.client.workflow.getHandle(projectWorkflowId(body.contractNo));
+    const doc = await w.db.models.Contract.findById(body.contractNo).lean();
+    expect(doc).toMatchObject({
+      branch: 'north',
+      customer: body.customer,
+      address: body.address,
+      warrantyMonths: 12,
+      policyVersion: POLICY.version,
+      createdBy: 'staff-assistant',
+    });
+    const handle = w.env.client.workflow.getHandle(contractWorkflowId(body.contractNo));
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
-    expect(description.type).toBe('RenovationCallbackSchedule');
+    expect(description.type).toBe(CONTRACT_WORKFLOW);
     const history = await handle.fetchHistory();
     const input = Buffer.from(history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8');
     expect(input).toContain(body.contractNo);
@@ -103,28 +114,28 @@ describe('POST /v1/projects', () => {
   it('takes the warranty length from the policy when the body leaves it out', async () => {
     const { warrantyMonths: _omitted, ...body } = project();
     expect((await register(body)).status).toBe(201);
-    expect((await w.db.models.Project.findById(body.contractNo).lean())!.warrantyMonths).toBe(POLICY.callbacks.defaultWarrantyMonths);
-    const view = await api.call('GET', `/v1/projects/${body.contractNo}`, { token: tokens.assistant });
+    expect((await w.db.models.Contract.findById(body.contractNo).lean())!.warrantyMonths).toBe(POLICY.callbacks.defaultWarrantyMonths);
+    const view = await api.call('GET', `/v1/contracts/${body.contractNo}`, { token: tokens.assistant });
     expect(view.body.warrantyMonths).toBe(POLICY.callbacks.defaultWarrantyMonths);
     // Leaving it out and sending the default are the same registration.
     expect((await register({ ...body, warrantyMonths: POLICY.callbacks.defaultWarrantyMonths })).status).toBe(200);
   });
 
-  it('refuses a different body for a registered contract (409 PROJECT_CONFLICT) and keeps the first', async () => {
+  it('refuses a different body for a registered contract (409 CONTRACT_CONFLICT) and keeps the first', async () => {
     const body = project();
     expect((await register(body)).status).toBe(201);
     const other = await register({ ...body, plannedCompletionAt: ahead(90) });
     expect(other.status).toBe(409);
-    expect(other.body.error.code).toBe('PROJECT_CONFLICT');
+    expect(other.body.error.code).toBe('CONTRACT_CONFLICT');
     const otherCustomer = await register({ ...body, customer: { name: 'Someone Else', phone: '13912345678' } });
     expect(otherCustomer.status).toBe(409);
-    expect((await w.db.models.Project.findById(body.contractNo).lean())!.plannedCompletionAt.toISOString()).toBe(body.plannedCompletionAt);
+    expect((await w.db.models.Contract.findById(body.contractNo).lean())!.plannedCompletionAt.toISOString()).toBe(body.plannedCompletionAt);
 
     // Two different registrations racing for one contract number: exactly one wins.
     const racing = project();
     const results = await Promise.all([register(racing), register({ ...racing, customer: { name: 'Racer Two', phone: '13900009999' } })]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
-    expect(await w.db.models.Project.countDocuments({ _id: racing.contractNo })).toBe(1);
+    expect(await w.db.models.Contract.countDocuments({ _id: racing.contractNo })).toBe(1);
   });
 
   it('names each bad field (400)', async () => {
@@ -154,7 +165,7 @@ describe('POST /v1/projects', () => {
 
   it('needs a token (401) and one of its roles (403)', async () => {
     const body = project();
-    const anonymous = await api.call('POST', '/v1/projects', { body });
+    const anonymous = await api.call('POST', '/v1/contracts', { body });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error.code).toBe('UNAUTHENTICATED');
     for (const role of ['executive', 'legal', 'hr']) {
@@ -162,7 +173,7 @@ describe('POST /v1/projects', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('FORBIDDEN');
     }
-    expect(await w.db.models.Project.countDocuments({ _id: body.contractNo })).toBe(0);
+    expect(await w.db.models.Contract.countDocuments({ _id: body.contractNo })).toBe(0);
     expect((await register(body, 'branch')).status).toBe(201);
     expect((await register(project(), 'admin')).status).toBe(201);
   });
@@ -171,14 +182,20 @@ describe('POST /v1/projects', () => {
     const doc = await api.call('GET', '/openapi.json');
     const paths = doc.body.paths;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/v1/projects', '/v1/projects/{contractNo}', '/v1/projects/{contractNo}/milestones', '/v1/callbacks', '/v1/callbacks/{id}/outcome']),
+      expect.arrayContaining([
+        '/v1/contracts',
+        '/v1/contracts/{contractNo}',
+        '/v1/contracts/{contractNo}/milestones',
+        '/v1/callbacks',
+        '/v1/callbacks/{id}/outcome',
+      ]),
     );
-    expect(Object.keys(paths['/v1/projects/{contractNo}/milestones'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '404', '409']));
+    expect(Object.keys(paths['/v1/contracts/{contractNo}/milestones'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '404', '409']));
     expect(Object.keys(paths['/v1/callbacks/{id}/outcome'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '409']));
   });
 });
 
-describe('POST /v1/projects/{contractNo}/milestones', () => {
+describe('POST /v1/contracts/{contractNo}/milestones', () => {
   it('records work start (202), a repeat changes nothing, and impossible milestones are refused with their code', async () => {
     const body = project();
     const c = body.contractNo;
@@ -195,7 +212,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     const started = await milestone(c, { type: 'work_started', at: startedAt });
     expect(started.status).toBe(202);
     expect(started.body).toEqual({ contractNo: c, phase: 'construction' });
-    const events = async () => w.db.models.ProjectEvent.countDocuments({ contractNo: c, type: 'milestone' });
+    const events = async () => w.db.models.ContractEvent.countDocuments({ contractNo: c, type: 'milestone' });
     expect(await events()).toBe(1);
 
     const repeat = await milestone(c, { type: 'work_started', at: startedAt }, { role: 'assistant' });
@@ -211,7 +228,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     expect(beforeStart.body.error.code).toBe('MILESTONE_OUT_OF_ORDER');
     expect(await events()).toBe(1);
 
-    const view = await api.call('GET', `/v1/projects/${c}`, { token: tokens.assistant });
+    const view = await api.call('GET', `/v1/contracts/${c}`, { token: tokens.assistant });
     expect(view.body.phase).toBe('construction');
     expect(view.body.milestones.workStartedAt).toBe(startedAt);
     // Work started 20 days ago: the 10-day construction call is already due.
@@ -235,7 +252,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     const moved = await milestone(c, { type: 'completion_date_changed', at: ago(0), plannedCompletionAt: newPlan });
     expect(moved.status).toBe(202);
     expect(moved.body.phase).toBe('signed');
-    const view = await api.call('GET', `/v1/projects/${c}`, { token: tokens.assistant });
+    const view = await api.call('GET', `/v1/contracts/${c}`, { token: tokens.assistant });
     expect(view.body.milestones.plannedCompletionAt).toBe(newPlan);
 
     const unknown = await milestone('HZ-unknown-1', { type: 'work_started', at: ago(1) });
@@ -250,7 +267,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     expect((await milestone(c, { type: 'work_started', at: ago(1) }, { role: 'admin' })).status).toBe(403);
   });
 
-  it('refuses every milestone after cancellation (409 PROJECT_CANCELLED), also once the schedule has finished', async () => {
+  it('refuses every milestone after cancellation (409 CONTRACT_CANCELLED), also once the schedule has finished', async () => {
     const body = project();
     const c = body.contractNo;
     expect((await register(body)).status).toBe(201);
@@ -262,9 +279,9 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
 
     const after = await milestone(c, { type: 'work_started', at: ago(1) });
     expect(after.status).toBe(409);
-    expect(after.body.error.code).toBe('PROJECT_CANCELLED');
+    expect(after.body.error.code).toBe('CONTRACT_CANCELLED');
     const otherDate = await milestone(c, { type: 'cancelled', at: ago(1) });
-    expect(otherDate.body.error.code).toBe('PROJECT_CANCELLED');
+    expect(otherDate.body.error.code).toBe('CONTRACT_CANCELLED');
     // The same cancellation again is a harmless repeat.
     const repeat = await milestone(c, { type: 'cancelled', at: cancelledAt });
     expect(repeat.status).toBe(202);
@@ -274,9 +291,9 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     const reregistered = await register(body);
     expect(reregistered.status).toBe(200);
     expect(reregistered.body).toEqual({ contractNo: c, phase: 'cancelled' });
-    expect((await w.env.client.workflow.getHandle(projectWorkflowId(c)).describe()).status.name).toBe('COMPLETED');
+    expect((await w.env.client.workflow.getHandle(contractWorkflowId(c)).describe()).status.name).toBe('COMPLETED');
 
-    const view = await api.call('GET', `/v1/projects/${c}`, { token: tokens.assistant });
+    const view = await api.call('GET', `/v1/contracts/${c}`, { token: tokens.assistant });
     expect(view.body.phase).toBe('cancelled');
     expect(view.body.milestones.cancelledAt).toBe(cancelledAt);
     expect(view.body.callbacks).toEqual([expect.objectContaining({ id: `${c}.after_signing.1`, status: 'cancelled' })]);
@@ -285,7 +302,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     expect(closedCall.body.error.code).toBe('OUTCOME_ALREADY_RECORDED');
   });
 
-  it('refuses milestones once the warranty has ended and every call is done (409 PROJECT_CLOSED)', async () => {
+  it('refuses milestones once the warranty has ended and every call is done (409 CONTRACT_CLOSED)', async () => {
     // No warranty, completed 20 days ago: the contract is closed once its open calls are recorded.
     const body = project({ contractSignedAt: ago(60), plannedCompletionAt: ago(25), warrantyMonths: 0 });
     const c = body.contractNo;
@@ -296,7 +313,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
     expect(completed.status).toBe(202);
     expect(completed.body.phase).toBe('closed');
 
-    const view = await api.call('GET', `/v1/projects/${c}`, { token: tokens.assistant });
+    const view = await api.call('GET', `/v1/contracts/${c}`, { token: tokens.assistant });
     const open = view.body.callbacks.filter((x: { status: string }) => ['due', 'overdue', 'escalated'].includes(x.status));
     expect(open.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining([`${c}.after_signing.1`, `${c}.construction.1`, `${c}.completion.1`]));
     for (const x of open) expect((await outcome(x.id, { result: 'satisfied' })).status).toBe(200);
@@ -304,7 +321,7 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
 
     const pennant = await milestone(c, { type: 'pennant_received', at: ago(0) });
     expect(pennant.status).toBe(409);
-    expect(pennant.body.error.code).toBe('PROJECT_CLOSED');
+    expect(pennant.body.error.code).toBe('CONTRACT_CLOSED');
     // A repeat of a recorded milestone is still harmless.
     const repeat = await milestone(c, { type: 'completed', at: completedAt });
     expect(repeat.status).toBe(202);
@@ -321,12 +338,12 @@ describe('POST /v1/projects/{contractNo}/milestones', () => {
   });
 });
 
-describe('GET /v1/projects/{contractNo}', () => {
+describe('GET /v1/contracts/{contractNo}', () => {
   it('shows phase, milestones and callbacks from MongoDB; the customer only to those who call them', async () => {
     const body = project();
     const c = body.contractNo;
     expect((await register(body)).status).toBe(201);
-    const res = await api.call('GET', `/v1/projects/${c}`, { token: tokens.assistant });
+    const res = await api.call('GET', `/v1/contracts/${c}`, { token: tokens.assistant });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       contractNo: c,
@@ -344,10 +361,10 @@ describe('GET /v1/projects/{contractNo}', () => {
     expect(due).toBeLessThan(Date.now());
 
     for (const role of ['supervisor', 'director', 'branch']) {
-      expect((await api.call('GET', `/v1/projects/${c}`, { token: tokens[role] })).body.customer).toEqual(body.customer);
+      expect((await api.call('GET', `/v1/contracts/${c}`, { token: tokens[role] })).body.customer).toEqual(body.customer);
     }
     for (const role of ['executive', 'legal', 'hr', 'admin']) {
-      const hidden = await api.call('GET', `/v1/projects/${c}`, { token: tokens[role] });
+      const hidden = await api.call('GET', `/v1/contracts/${c}`, { token: tokens[role] });
       expect(hidden.status).toBe(200);
       expect(hidden.body).not.toHaveProperty('customer');
       expect(JSON.stringify(hidden.body)).not.toContain(body.customer.phone);
@@ -358,14 +375,14 @@ describe('GET /v1/projects/{contractNo}', () => {
   it('is 404 for an unknown contract, for another branch’s contract to branch staff, and 401 without a token', async () => {
     const south = project({ branch: 'south' });
     expect((await register(south)).status).toBe(201);
-    expect((await api.call('GET', `/v1/projects/${south.contractNo}`, { token: tokens.branch })).status).toBe(404);
+    expect((await api.call('GET', `/v1/contracts/${south.contractNo}`, { token: tokens.branch })).status).toBe(404);
     const southStaff = await token(['branch'], { branch: 'south' });
-    expect((await api.call('GET', `/v1/projects/${south.contractNo}`, { token: southStaff })).status).toBe(200);
-    const unknown = await api.call('GET', '/v1/projects/HZ-unknown-2', { token: tokens.assistant });
+    expect((await api.call('GET', `/v1/contracts/${south.contractNo}`, { token: southStaff })).status).toBe(200);
+    const unknown = await api.call('GET', '/v1/contracts/HZ-unknown-2', { token: tokens.assistant });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');
-    expect((await api.call('GET', '/v1/projects/not a contract', { token: tokens.assistant })).status).toBe(400);
-    expect((await api.call('GET', `/v1/projects/${south.contractNo}`)).status).toBe(401);
+    expect((await api.call('GET', '/v1/contracts/not a contract', { token: tokens.assistant })).status).toBe(400);
+    expect((await api.call('GET', `/v1/contracts/${south.contractNo}`)).status).toBe(401);
   });
 });
 
@@ -374,7 +391,11 @@ describe('GET /v1/callbacks', () => {
     const branch = `w-${randomUUID().slice(0, 8)}`;
     const signedAt = ago(60);
     // A and B share a due instant (well before any of C's calls), so the cursor must break the tie by id.
-    const [a, b, c] = [project({ branch, contractSignedAt: signedAt }), project({ branch, contractSignedAt: signedAt }), project({ branch, contractSignedAt: ago(30) })];
+    const [a, b, c] = [
+      project({ branch, contractSignedAt: signedAt }),
+      project({ branch, contractSignedAt: signedAt }),
+      project({ branch, contractSignedAt: ago(30) }),
+    ];
     for (const p of [a, b, c]) expect((await register(p)).status).toBe(201);
     expect((await milestone(c.contractNo, { type: 'work_started', at: ago(29) }, { role: 'assistant' })).status).toBe(202);
     const north = project();
@@ -385,7 +406,9 @@ describe('GET /v1/callbacks', () => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: tokens.assistant });
+      const res: { status: number; body: any } = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: tokens.assistant,
+      });
       expect(res.status).toBe(200);
       pages.push(res.body.items.map((x: { id: string }) => x.id));
       cursor = res.body.nextCursor;
@@ -414,7 +437,9 @@ describe('GET /v1/callbacks', () => {
     expect(construction.body.items).toHaveLength(await w.db.models.Callback.countDocuments({ branch, kind: 'construction' }));
 
     const cSigning = await w.db.models.Callback.findById(`${c.contractNo}.after_signing.1`).lean();
-    const before = await api.call('GET', `/v1/callbacks?branch=${branch}&dueBefore=${encodeURIComponent(cSigning!.dueAt.toISOString())}`, { token: tokens.assistant });
+    const before = await api.call('GET', `/v1/callbacks?branch=${branch}&dueBefore=${encodeURIComponent(cSigning!.dueAt.toISOString())}`, {
+      token: tokens.assistant,
+    });
     const beforeIds = before.body.items.map((x: { id: string }) => x.id);
     expect(beforeIds).toEqual(expect.arrayContaining(ab));
     expect(beforeIds).not.toContain(cSigning!._id);
@@ -457,7 +482,16 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const res = await outcome(id, { result: 'satisfied', notes: 'Work starts next week as agreed' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      callback: { id, contractNo: body.contractNo, branch: 'north', kind: 'after_signing', dueAt: expect.any(String), status: 'done', outcome: 'satisfied', attempts: 0 },
+      callback: {
+        id,
+        contractNo: body.contractNo,
+        branch: 'north',
+        kind: 'after_signing',
+        dueAt: expect.any(String),
+        status: 'done',
+        outcome: 'satisfied',
+        attempts: 0,
+      },
     });
     const again = await outcome(id, { result: 'satisfied' });
     expect(again.status).toBe(200);
@@ -470,8 +504,8 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('OUTCOME_ALREADY_RECORDED');
     expect(await w.db.models.Complaint.countDocuments({ contractNo: body.contractNo })).toBe(0);
-    expect(await w.db.models.ProjectEvent.countDocuments({ contractNo: body.contractNo, type: 'callback_outcome' })).toBe(1);
-    expect((await w.db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'satisfied' });
+    expect(await w.db.models.ContractEvent.countDocuments({ contractNo: body.contractNo, type: 'callback_outcome' })).toBe(1);
+    expect(await w.db.models.Callback.findById(id).lean()).toMatchObject({ status: 'done', outcome: 'satisfied' });
   });
 
   it('retries an unreached customer later: a second try before then is 409 CALLBACK_NOT_DUE, an Idempotency-Key repeat is safe', async () => {
@@ -534,13 +568,32 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const id = `${c}.after_signing.1`;
     expect((await register(body)).status).toBe(201);
     // What the first attempt did before it crashed: the intake ran under the callback's own (system) key.
-    const intake = createComplaintService({ client: w.env.client, models: w.db.models, policy: POLICY, taskQueue: w.taskQueue, indexedAttributes: async () => [] });
-    const complaintBody = { kind: 'customer', source: 'callback', contractNo: c, branch: 'north', complainant: { ...body.customer, anonymous: false }, category: problem.category, description: problem.description, severity: 'general' } as const;
+    const intake = createComplaintService({
+      client: w.env.client,
+      models: w.db.models,
+      policy: POLICY,
+      taskQueue: w.taskQueue,
+      indexedAttributes: async () => [],
+    });
+    const complaintBody = {
+      kind: 'customer',
+      source: 'callback',
+      contractNo: c,
+      branch: 'north',
+      complainant: { ...body.customer, anonymous: false },
+      category: problem.category,
+      description: problem.description,
+      severity: 'general',
+    } as const;
     const first = await intake.open(complaintBody, { sub: 'staff-assistant', name: 'Test Staff', roles: ['assistant'] }, `callback-problem:${id}`, 'callback');
     const opened = { status: first.created ? 201 : 200, body: first.body };
     expect(opened.status).toBe(201);
     // A client sending the same text as its own Idempotency-Key gets a complaint of its own, never the system's.
-    const client = await api.call('POST', '/v1/complaints', { token: tokens.assistant, headers: { 'idempotency-key': `callback-problem:${id}` }, body: complaintBody });
+    const client = await api.call('POST', '/v1/complaints', {
+      token: tokens.assistant,
+      headers: { 'idempotency-key': `callback-problem:${id}` },
+      body: complaintBody,
+    });
     expect(client.body.id).not.toBe(opened.body.id);
     await w.db.models.Complaint.deleteOne({ _id: client.body.id });
     expect((await w.db.models.Callback.findById(id).lean())!.status).toBe('due');
@@ -549,7 +602,7 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     expect(res.status).toBe(200);
     expect(res.body.complaintId).toBe(opened.body.id);
     expect(await w.db.models.Complaint.countDocuments({ contractNo: c })).toBe(1);
-    expect((await w.db.models.Callback.findById(id).lean())).toMatchObject({ status: 'done', outcome: 'problem', complaintId: opened.body.id });
+    expect(await w.db.models.Callback.findById(id).lean()).toMatchObject({ status: 'done', outcome: 'problem', complaintId: opened.body.id });
   });
 
   it('validates the body (400 naming problem), knows only existing callbacks (404) and checks roles (403)', async () => {

@@ -1,78 +1,71 @@
-// HTTP contract of renovation contracts and their callbacks (names fixed by Issue 4); handlers read only parsed input.
+// HTTP routes of renovation contracts and their callbacks; handlers read only parsed input.
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
-import { ACTION_ROLES } from '../../domain/authority';
-import type { Role } from '../../domain/roles';
+import { CONTRACT_ROLES } from '../../domain/authority';
+import { CALLBACK_ERRORS, MILESTONE_ERRORS } from '../../domain/errors';
 import { idempotencyHeaders } from '../../schemas/complaint.schema';
 import {
   callbackPage,
   callbackParams,
-  createProjectBody,
+  createContractBody,
   listCallbacksQuery,
   milestoneBody,
   outcomeBody,
   outcomeRecorded,
-  projectCreated,
-  projectParams,
-  projectPhase,
-  projectView,
-} from '../../schemas/project.schema';
+  contractCreated,
+  contractParams,
+  contractPhase,
+  contractView,
+} from '../../schemas/contract.schema';
 import type { StaffUser } from '../auth';
 import { mountRoute } from '../route';
-import type { createProjectService } from '../services/projects.service';
+import type { createContractService } from '../services/contracts.service';
 
-type Service = ReturnType<typeof createProjectService>;
+type Service = ReturnType<typeof createContractService>;
 type Authenticate = (header: string | undefined) => Promise<StaffUser>;
 
-export const PROJECT_ROLES = {
-  register: ['assistant', 'supervisor', 'director', 'branch', 'admin'],
-  milestone: ['assistant', 'supervisor', 'director', 'branch'],
-  read: ACTION_ROLES.read,
-  outcome: ['assistant', 'supervisor', 'director'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export function projectRoutes(router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, service: Service): void {
+export function contractRoutes(router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, service: Service): void {
   mountRoute(router, registry, authenticate, {
     method: 'post',
-    path: '/projects',
+    path: '/contracts',
     summary: 'Register a renovation contract and start its callback schedule',
-    tags: ['projects'],
-    roles: PROJECT_ROLES.register,
-    body: createProjectBody,
+    tags: ['contracts'],
+    roles: CONTRACT_ROLES.register,
+    body: createContractBody,
     responses: {
-      201: { description: 'Contract registered, schedule started', schema: projectCreated },
-      200: { description: 'Repeat with the same body: the same contract', schema: projectCreated },
+      201: { description: 'Contract registered, schedule started', schema: contractCreated },
+      200: { description: 'Repeat with the same body: the same contract', schema: contractCreated },
     },
-    errors: ['PROJECT_CONFLICT'],
+    errors: ['CONTRACT_CONFLICT'],
     handler: async ({ body, user }) => {
       const { created, body: out } = await service.register(body, user);
-      return { status: created ? 201 : 200, body: out, headers: { Location: `/v1/projects/${out.contractNo}` } };
+      return { status: created ? 201 : 200, body: out, headers: { Location: `/v1/contracts/${out.contractNo}` } };
     },
   });
 
   mountRoute(router, registry, authenticate, {
     method: 'get',
-    path: '/projects/{contractNo}',
+    path: '/contracts/{contractNo}',
     summary: 'A contract with its milestones and callbacks',
-    tags: ['projects'],
-    roles: PROJECT_ROLES.read,
-    params: projectParams,
-    responses: { 200: { description: 'The contract', schema: projectView } },
+    tags: ['contracts'],
+    roles: CONTRACT_ROLES.read,
+    params: contractParams,
+    responses: { 200: { description: 'The contract', schema: contractView } },
     errors: ['NOT_FOUND'],
     handler: async ({ params, user }) => ({ status: 200, body: await service.get(params.contractNo, user) }),
   });
 
   mountRoute(router, registry, authenticate, {
     method: 'post',
-    path: '/projects/{contractNo}/milestones',
+    path: '/contracts/{contractNo}/milestones',
     summary: 'Record a milestone (work started, completed, cancelled, pennant, new completion date)',
-    tags: ['projects'],
-    roles: PROJECT_ROLES.milestone,
-    params: projectParams,
+    tags: ['contracts'],
+    roles: CONTRACT_ROLES.milestone,
+    params: contractParams,
     headers: idempotencyHeaders,
     body: milestoneBody,
-    responses: { 202: { description: 'Recorded; the callbacks follow', schema: projectPhase } },
-    errors: ['NOT_FOUND', 'PROJECT_CANCELLED', 'PROJECT_CLOSED', 'MILESTONE_OUT_OF_ORDER', 'MILESTONE_CONFLICT'],
+    responses: { 202: { description: 'Recorded; the callbacks follow', schema: contractPhase } },
+    errors: ['NOT_FOUND', 'CONTRACT_CLOSED', 'CASE_FINISHED', ...MILESTONE_ERRORS],
     handler: async ({ params, body, user, headers }) => {
       const key = headers['idempotency-key'];
       return { status: 202, body: await service.milestone(params.contractNo, body, user, key) };
@@ -84,7 +77,7 @@ export function projectRoutes(router: Router, registry: OpenAPIRegistry, authent
     path: '/callbacks',
     summary: 'The callback worklist (filters and cursor pagination, earliest due first)',
     tags: ['callbacks'],
-    roles: PROJECT_ROLES.read,
+    roles: CONTRACT_ROLES.read,
     query: listCallbacksQuery,
     responses: { 200: { description: 'One page of callbacks', schema: callbackPage } },
     handler: async ({ query, user }) => ({ status: 200, body: await service.listCallbacks(query, user) }),
@@ -95,12 +88,12 @@ export function projectRoutes(router: Router, registry: OpenAPIRegistry, authent
     path: '/callbacks/{id}/outcome',
     summary: 'Record a callback outcome; a problem opens a complaint linked to the contract',
     tags: ['callbacks'],
-    roles: PROJECT_ROLES.outcome,
+    roles: CONTRACT_ROLES.outcome,
     params: callbackParams,
     headers: idempotencyHeaders,
     body: outcomeBody,
     responses: { 200: { description: 'The callback after the outcome', schema: outcomeRecorded } },
-    errors: ['NOT_FOUND', 'CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE', 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT'],
+    errors: ['NOT_FOUND', ...CALLBACK_ERRORS, 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT', 'CASE_FINISHED'],
     handler: async ({ params, body, user, headers }) => {
       const key = headers['idempotency-key'];
       return { status: 200, body: await service.outcome(params.id, body, user, key) };

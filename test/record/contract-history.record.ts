@@ -1,11 +1,11 @@
-// Records the callback-schedule history the replay test checks (signing, late work start, outcomes, completion, warranty).
+// Records a contract callback-schedule history (signing, late work start, outcomes, pennant) into a new file; bump the name on the next recording.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'vitest';
-import { milestoneUpdate, outcomeUpdate, projectStateQuery } from '../../workflows/project.messages';
-import { actors, HOUR, openProject, projectInput } from '../support/fixtures';
+import { milestoneUpdate, outcomeUpdate, contractStateQuery } from '../../workflows/contract.messages';
+import { actors, HOUR, openContract, contractInput } from '../support/fixtures';
 import { freshDatabase, testWorker, timeSkippingEnvironment } from '../support/harness';
 import { TOOLS } from '../support/tools';
 
@@ -18,16 +18,21 @@ it('records a contract schedule from signing into construction', async () => {
   const worker = await testWorker(env.nativeConnection, db.models, taskQueue);
   await worker.runUntil(async () => {
     const now = await env.currentTimeMs();
-    const h = await openProject(env.client, db.models, taskQueue, projectInput({ contractSignedAt: new Date(now - 3 * DAY).toISOString(), plannedCompletionAt: new Date(now + 40 * DAY).toISOString() }));
+    const h = await openContract(
+      env.client,
+      db.models,
+      taskQueue,
+      contractInput({ contractSignedAt: new Date(now - 3 * DAY).toISOString(), plannedCompletionAt: new Date(now + 40 * DAY).toISOString() }),
+    );
     await env.sleep(3 * DAY);
-    const open = (await h.query(projectStateQuery)).open;
+    const open = (await h.query(contractStateQuery)).open;
     await h.executeUpdate(outcomeUpdate, { args: [{ actor: actors.assistant, callbackId: open[0]!.id, result: 'not_reached' }] });
     await h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'work_started', at: new Date(now + 2 * DAY).toISOString() }] });
     await env.sleep(20 * DAY);
     await h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'pennant_received', at: new Date(now + 20 * DAY).toISOString() }] });
     // Only the last run's history is exported; end inside the construction run so it holds the most kinds of event.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', h.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'project-schedule.json'), json);
+    writeFileSync(path.join(DIR, 'contract-schedule-v2.json'), json);
   });
   await env.teardown();
   await db.close();

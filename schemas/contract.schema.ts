@@ -5,17 +5,16 @@ import { SEVERITIES } from '../domain/roles';
 import { branchSchema, contractNoSchema } from './complaint.schema';
 import { instant, MAX_PLANNED_YEARS, phoneSchema, plannedWithin, text } from './fields.schema';
 
-
 /** `<contractNo>.<kind>.<key>` as the schedule names its calls (the key is a number, a date or a complaint id). */
 export const callbackIdSchema = z
   .string()
   .max(120)
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}\.[a-z_]{1,30}\.[A-Za-z0-9-]{1,40}$/, { message: 'must be a callback id like HZ-2026-001.after_signing.1' });
 
-export const projectParams = z.object({ contractNo: contractNoSchema });
+export const contractParams = z.object({ contractNo: contractNoSchema });
 export const callbackParams = z.object({ id: callbackIdSchema });
 
-export const createProjectBody = z
+export const createContractBody = z
   .object({
     contractNo: contractNoSchema,
     branch: branchSchema,
@@ -42,10 +41,10 @@ export const createProjectBody = z
       ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: `must lie within ${MAX_PLANNED_YEARS} years of contractSignedAt` });
     }
   })
-  .meta({ id: 'CreateProject' });
-export type CreateProjectBody = z.infer<typeof createProjectBody>;
+  .meta({ id: 'CreateContract' });
+export type CreateContractBody = z.infer<typeof createContractBody>;
 
-export const projectCreated = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ProjectCreated' });
+export const contractCreated = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ContractCreated' });
 
 export const milestoneBody = z
   .object({
@@ -65,7 +64,7 @@ export const milestoneBody = z
   .meta({ id: 'Milestone' });
 export type MilestoneBody = z.infer<typeof milestoneBody>;
 
-export const projectPhase = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ProjectPhase' });
+export const contractPhase = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ContractPhase' });
 
 export const projectCallback = z.object({
   id: z.string(),
@@ -75,7 +74,7 @@ export const projectCallback = z.object({
   outcome: z.enum(CALLBACK_RESULTS).optional(),
 });
 
-export const projectView = z
+export const contractView = z
   .object({
     contractNo: z.string(),
     branch: z.string(),
@@ -92,7 +91,7 @@ export const projectView = z
     customer: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional().describe('Only for the staff who call the customer'),
     callbacks: z.array(projectCallback),
   })
-  .meta({ id: 'Project' });
+  .meta({ id: 'Contract' });
 
 export const callbackItem = z
   .object({
@@ -118,9 +117,7 @@ export const listCallbacksQuery = z.object({
 });
 export type ListCallbacksQuery = z.infer<typeof listCallbacksQuery>;
 
-export const callbackPage = z
-  .object({ items: z.array(callbackItem), nextCursor: z.string().nullable() })
-  .meta({ id: 'CallbackPage' });
+export const callbackPage = z.object({ items: z.array(callbackItem), nextCursor: z.string().nullable() }).meta({ id: 'CallbackPage' });
 
 export const outcomeBody = z
   .object({
@@ -140,6 +137,4 @@ export const outcomeBody = z
   .meta({ id: 'CallbackOutcome' });
 export type OutcomeBody = z.infer<typeof outcomeBody>;
 
-export const outcomeRecorded = z
-  .object({ callback: callbackItem, complaintId: z.string().optional() })
-  .meta({ id: 'CallbackOutcomeRecorded' });
+export const outcomeRecorded = z.object({ callback: callbackItem, complaintId: z.string().optional() }).meta({ id: 'CallbackOutcomeRecorded' });

@@ -1,7 +1,7 @@
 // The center's measures of DOMAIN.md section 4, from counts only: every figure is a countDocuments over plain filters,
 // which FerretDB and MongoDB both answer (no $expr, $lookup, $facet or exotic $group).
-import type { Models } from '../db/models';
-import type { Policy } from '../schemas/policy.schema';
+import type { Policy } from '../domain/policy';
+import type { Models } from './models';
 
 export interface KpiRange {
   from: Date;
@@ -43,10 +43,10 @@ function round2(n: number): number {
 }
 
 export async function computeKpis(models: Models, policy: Policy, range: KpiRange): Promise<Kpi[]> {
-  const { Complaint, Callback, Project } = models;
+  const { Complaint, Callback, Contract } = models;
   const within = (field: string) => ({ [field]: { $gte: range.from, $lt: range.to } });
   const scope = range.branch ? { branch: range.branch } : {};
-  const count = (model: typeof Complaint | typeof Callback | typeof Project, filter: Record<string, unknown>) =>
+  const count = (model: typeof Complaint | typeof Callback | typeof Contract, filter: Record<string, unknown>) =>
     (model as typeof Complaint).countDocuments({ ...scope, ...filter });
 
   const opened = within('createdAt');
@@ -74,7 +74,7 @@ export async function computeKpis(models: Models, policy: Policy, range: KpiRang
     complaintsResolved,
   ] = await Promise.all([
     count(Complaint, { ...opened, valid: true, kind: { $in: ['customer', 'repair'] } }),
-    count(Project, { contractSignedAt: { $lt: range.to }, phase: { $ne: 'cancelled' } }),
+    count(Contract, { contractSignedAt: { $lt: range.to }, phase: { $ne: 'cancelled' } }),
     count(Complaint, { ...opened, firstCallbackOnTime: true }),
     count(Complaint, opened),
     count(Complaint, { ...closed, followUps: { $gte: 1 } }),

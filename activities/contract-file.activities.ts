@@ -1,0 +1,108 @@
+// Writes of a contract's file: its events, the contract projection, the callbacks a change touched, the notices.
+import type { Models } from '../db/models';
+import { insertOnce } from '../db/models';
+import type { Role } from '../domain/roles';
+import type { CallbackKind, CallbackResult, CallbackStatus, Milestones } from '../domain/schedule.rules';
+import { createNotices } from './notification.activities';
+
+/** One callback as the schedule changed it. */
+export interface CallbackChange {
+  id: string;
+  kind: CallbackKind;
+  dueAt: number;
+  status: CallbackStatus;
+  attempts: number;
+  outcome?: CallbackResult;
+  complaintId?: string;
+  onTime?: boolean;
+  /** Bumped on every change of this call; a stored call is only overwritten by a newer version. */
+  version: number;
+}
+
+export interface ContractProjection {
+  phase: string;
+  branch: string;
+  milestones: Milestones;
+  policyVersion: string;
+}
+
+export interface ScheduleChangeInput {
+  contractNo: string;
+  /** The entry's position in the contract's file; keys the event and guards the projection against an older retry. */
+  seq: number;
+  event: { type: string; at: string; by: string; data: Record<string, unknown> };
+  contract?: ContractProjection;
+  /** The same projection under its name before the rename: activity tasks scheduled by an older worker carry it. */
+  project?: ContractProjection;
+  callbacks: CallbackChange[];
+  notify: Role[];
+}
+
+export function contractFileActivities(models: Models) {
+  const { Contract, Callback, ContractEvent } = models;
+  return {
+    /** One change of a contract's callback schedule (the activity keeps its recorded name). */
+    async recordScheduleChange(input: ScheduleChangeInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
+      const { contractNo, seq, event, callbacks, notify } = input;
+      const contract = (input.contract ?? input.project)!;
+      const at = new Date(event.at);
+      const eventWritten = insertOnce(() =>
+        ContractEvent.updateOne(
+          { _id: `${contractNo}:${String(seq).padStart(6, '0')}` },
+          { $setOnInsert: { contractNo, seq, at, recordedAt: new Date(), type: event.type, by: event.by, data: event.data } },
+          { upsert: true },
+        ),
+      );
+      const projected = Contract.updateOne(
+        { _id: contractNo, stateSeq: { $lt: seq } },
+        { $set: { stateSeq: seq, phase: contract.phase, milestones: contract.milestones, policyVersion: contract.policyVersion } },
+      );
+      const callbackWrites = callbacks.map(async (c) => {
+        await insertOnce(() =>
+          Callback.updateOne(
+            { _id: c.id },
+            {
+              $setOnInsert: {
+                contractNo,
+                branch: contract.branch,
+                kind: c.kind,
+                dueAt: new Date(c.dueAt),
+                status: c.status,
+                attempts: 0,
+                createdAt: at,
+                version: 0,
+              },
+            },
+            { upsert: true },
+          ),
+        );
+        // Guarded by the callback's own version, so a late retry never undoes a newer outcome.
+        await Callback.updateOne(
+          { _id: c.id, version: { $lt: c.version } },
+          {
+            $set: {
+              dueAt: new Date(c.dueAt),
+              status: c.status,
+              outcome: c.outcome ?? null,
+              attempts: c.attempts,
+              complaintId: c.complaintId ?? null,
+              onTime: c.onTime ?? null,
+              updatedAt: at,
+              version: c.version,
+            },
+          },
+        );
+      });
+      const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
+      // The stored case type keeps its historical value, so existing notices and filters stay consistent.
+      const message = `${subject}: ${event.type.replace(/_/g, ' ')}`;
+      const notices = createNotices(
+        models,
+        { caseId: contractNo, caseType: 'project', seq, type: event.type, branch: contract.branch, message, createdAt: at },
+        notify,
+      );
+      const [, , , result] = await Promise.all([eventWritten, projected, Promise.all(callbackWrites), notices]);
+      return result;
+    },
+  };
+}

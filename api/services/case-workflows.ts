@@ -1,0 +1,80 @@
+// What both case services do with Temporal and MongoDB the same way: start-or-attach, keyed update ids, keyset pages.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import { branchScope } from '../../domain/authority';
+import type { StaffUser } from '../auth';
+import { decodeCursor, encodeCursor } from '../cursor';
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface StartCase<R, A> {
+  workflowType: string;
+  workflowId: string;
+  taskQueue: string;
+  input: A;
+  staticSummary: string;
+  /** The update sent with the start; it answers once the case has recorded its opening. */
+  opened: UpdateDefinition<R, []>;
+}
+
+/** Starts the case (or reattaches to it) and waits until its opening is recorded; undefined once it has finished. */
+export async function startOrAttach<R, A>(client: Client, spec: StartCase<R, A>): Promise<R | undefined> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(spec.workflowType, {
+    taskQueue: spec.taskQueue,
+    workflowId: spec.workflowId,
+    args: [spec.input],
+    // A retry after a crash between the write and the start reattaches instead of starting a second case.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: spec.staticSummary,
+  });
+  try {
+    return await client.workflow.executeUpdateWithStart(spec.opened, { startWorkflowOperation });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return undefined;
+    throw err;
+  }
+}
+
+/** The update id of a staff action: the same Idempotency-Key (and subject) gives the same id, so Temporal applies it once. */
+export function actionUpdateId(action: string, idempotencyKey: string | undefined, subject?: string): string | undefined {
+  if (!idempotencyKey) return undefined;
+  return `${action}:${sha256(subject === undefined ? idempotencyKey : `${subject}:${idempotencyKey}`).slice(0, 32)}`;
+}
+
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * One page in a stable order (a date field, then the id): the cursor continues strictly after the last item, so
+ * no page skips or repeats a document even when many share the date.
+ */
+export async function keysetPage<D extends { _id: string }>(
+  find: (filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number) => PromiseLike<D[]>,
+  filters: Record<string, unknown>[],
+  field: keyof D & string,
+  order: 1 | -1,
+  q: PageQuery,
+): Promise<{ page: D[]; nextCursor: string | null }> {
+  const all = [...filters];
+  const cursor = decodeCursor(q.cursor);
+  const after = order === 1 ? '$gt' : '$lt';
+  if (cursor) all.push({ $or: [{ [field]: { [after]: cursor.at } }, { [field]: cursor.at, _id: { [after]: cursor.id } }] });
+  const docs = await find(all.length ? { $and: all } : {}, { [field]: order, _id: order }, q.limit + 1);
+  const page = docs.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: docs.length > q.limit && last ? encodeCursor(last[field] as Date, last._id) : null };
+}
+
+/** A list's filters: an equality per query field that is set, and the branch the user may see (or asked for). */
+export function listFilter(user: StaffUser, branch: string | undefined, equals: Record<string, unknown>): Record<string, unknown>[] {
+  const filter = Object.entries(equals)
+    .filter(([, v]) => Boolean(v))
+    .map(([k, v]) => ({ [k]: v }));
+  const scope = branchScope(user) ?? branch;
+  if (scope) filter.push({ branch: scope });
+  return filter;
+}

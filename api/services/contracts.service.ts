@@ -1,0 +1,234 @@
+// Renovation-contract use cases behind the HTTP routes: registration, milestones, the callback worklist and callback outcomes.
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { insertOnce } from '../../db/models';
+import { branchScope, CUSTOMER_VIEWERS } from '../../domain/authority';
+import { checkMilestone, type Phase } from '../../domain/schedule.rules';
+import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
+import {
+  CONTRACT_WORKFLOW,
+  contractWorkflowId,
+  milestoneUpdate,
+  outcomeUpdate,
+  registrationUpdate,
+  type ContractInput,
+  type ContractState,
+} from '../../workflows/contract.messages';
+import type { StaffUser } from '../auth';
+import { AppError } from '../errors';
+import { actionUpdateId, keysetPage, listFilter, sha256, startOrAttach } from './case-workflows';
+import { createComplaintService, type ComplaintDeps } from './complaints.service';
+import { openProblemComplaint } from './callback-problem';
+import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
+
+type ComplaintService = ReturnType<typeof createComplaintService>;
+
+export interface ContractDeps extends ComplaintDeps {
+  /** The complaint intake a problem found on a callback goes through; built from the same deps when not given. */
+  complaints?: ComplaintService;
+}
+
+export function createContractService(deps: ContractDeps) {
+  const { client, models, policy, taskQueue } = deps;
+  const complaints = deps.complaints ?? createComplaintService(deps);
+
+  function conflict(contractNo: string): AppError {
+    return new AppError('CONTRACT_CONFLICT', `contract ${contractNo} is already registered with different data`, [
+      { field: 'contractNo', rule: 'same_body', message: 'a repeat registration must send the same body' },
+    ]);
+  }
+
+  /** Starts the schedule (or reattaches to it) and waits until registration is recorded; undefined once it has finished. */
+  function startWorkflow(input: ContractInput): Promise<ContractState | undefined> {
+    return startOrAttach(client, {
+      workflowType: CONTRACT_WORKFLOW,
+      workflowId: contractWorkflowId(input.contractNo),
+      taskQueue,
+      input,
+      staticSummary: `Callback schedule, contract ${input.contractNo}, branch ${input.branch}`,
+      opened: registrationUpdate,
+    });
+  }
+
+  async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
+    const doc = await models.Contract.findById(contractNo).lean();
+    const scope = branchScope(user);
+    if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
+    return doc;
+  }
+
+  async function findCallback(id: string, user: StaffUser): Promise<CallbackDocLean> {
+    const doc = await models.Callback.findById(id).lean();
+    const scope = branchScope(user);
+    if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `callback ${id} not found`);
+    return doc;
+  }
+
+  return {
+    async register(body: CreateContractBody, user: StaffUser) {
+      const warrantyMonths = body.warrantyMonths ?? policy.callbacks.defaultWarrantyMonths;
+      const contractSignedAt = new Date(body.contractSignedAt);
+      const plannedCompletionAt = new Date(body.plannedCompletionAt);
+      // The effective registration, so the same instant written with another offset is still the same request.
+      const requestHash = sha256(
+        JSON.stringify({
+          contractNo: body.contractNo,
+          branch: body.branch,
+          customer: { name: body.customer.name, phone: body.customer.phone },
+          address: body.address ?? null,
+          designer: body.designer ?? null,
+          siteSupervisor: body.siteSupervisor ?? null,
+          foreman: body.foreman ?? null,
+          contractSignedAt: contractSignedAt.toISOString(),
+          plannedCompletionAt: plannedCompletionAt.toISOString(),
+          warrantyMonths,
+        }),
+      );
+      const existing = await models.Contract.findById(body.contractNo).lean();
+      if (existing && existing.requestHash !== requestHash) throw conflict(body.contractNo);
+      let created = false;
+      if (!existing) {
+        created = await insertOnce(() =>
+          models.Contract.updateOne(
+            { _id: body.contractNo },
+            {
+              $setOnInsert: {
+                branch: body.branch,
+                customer: body.customer,
+                address: body.address,
+                designer: body.designer,
+                siteSupervisor: body.siteSupervisor,
+                foreman: body.foreman,
+                contractSignedAt,
+                plannedCompletionAt,
+                warrantyMonths,
+                requestHash,
+                workflowId: contractWorkflowId(body.contractNo),
+                policyVersion: policy.version,
+                createdBy: user.sub,
+                createdAt: new Date(),
+                phase: 'signed',
+                stateSeq: 0,
+              },
+            },
+            { upsert: true },
+          ),
+        );
+        if (!created) {
+          // Another request registered the contract in between: it is a repeat only with the same body.
+          const winner = await models.Contract.findById(body.contractNo).lean();
+          if (winner?.requestHash !== requestHash) throw conflict(body.contractNo);
+        }
+      }
+      const input: ContractInput = {
+        contractNo: body.contractNo,
+        branch: body.branch,
+        contractSignedAt: contractSignedAt.toISOString(),
+        plannedCompletionAt: plannedCompletionAt.toISOString(),
+        warrantyMonths,
+        policy,
+        indexedAttributes: await deps.indexedAttributes(),
+      };
+      const state = await startWorkflow(input);
+      const phase = state?.phase ?? ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? 'signed';
+      return { created, body: { contractNo: body.contractNo, phase } };
+    },
+
+    /** Forwards a milestone to the schedule; once the schedule has finished, the projection answers. */
+    async milestone(contractNo: string, body: MilestoneBody, user: StaffUser, idempotencyKey?: string) {
+      const doc = await findContract(contractNo, user);
+      try {
+        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(milestoneUpdate, {
+          args: [{ actor: { sub: user.sub, roles: user.roles }, type: body.type, at: body.at, plannedCompletionAt: body.plannedCompletionAt }],
+          updateId: actionUpdateId('milestone', idempotencyKey),
+        });
+        return { contractNo, phase: state.phase };
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      // The schedule has finished, after writing its final projection.
+      const final = (await models.Contract.findById(contractNo).lean()) ?? doc;
+      const phase = (final.phase ?? 'signed') as Phase;
+      const verdict = checkMilestone(
+        milestonesOf(final),
+        body.type,
+        Date.parse(body.at),
+        body.plannedCompletionAt === undefined ? undefined : Date.parse(body.plannedCompletionAt),
+        Date.now(),
+      );
+      if (verdict === 'repeat') return { contractNo, phase };
+      if (phase === 'cancelled') throw new AppError('CONTRACT_CANCELLED', 'the contract is cancelled; nothing more can be recorded');
+      if (phase === 'closed') throw new AppError('CONTRACT_CLOSED', 'the warranty has ended and the schedule is closed; nothing more can be recorded');
+      throw new AppError('CASE_FINISHED', `the callback schedule of contract ${contractNo} is not running (repeat its registration if it never started)`);
+    },
+
+    /** The contract as staff see it, from MongoDB; 404 for a contract outside a branch user's own branch. */
+    async get(contractNo: string, user: StaffUser) {
+      const doc = await findContract(contractNo, user);
+      const callbacks = await models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
+      return contractView(
+        doc,
+        callbacks,
+        user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)),
+      );
+    },
+
+    /** The assistants' worklist: due order, then id, so a cursor never skips or repeats a call. */
+    async listCallbacks(q: ListCallbacksQuery, user: StaffUser) {
+      const filter = listFilter(user, q.branch, { status: q.status, kind: q.kind });
+      if (q.dueBefore) filter.push({ dueAt: { $lt: new Date(q.dueBefore) } });
+      const { page, nextCursor } = await keysetPage<CallbackDocLean>(
+        (f, sort, limit) => models.Callback.find(f).sort(sort).limit(limit).lean(),
+        filter,
+        'dueAt',
+        1,
+        q,
+      );
+      return { items: page.map(callbackItem), nextCursor };
+    },
+
+    /**
+     * Records what the call found. A problem first opens a complaint through the complaint intake (keyed by the
+     * callback, so a retry reuses it), then closes the callback with that complaint's id.
+     */
+    async outcome(id: string, body: OutcomeBody, user: StaffUser, idempotencyKey?: string) {
+      const cb = await findCallback(id, user);
+      const project = await models.Contract.findById(cb.contractNo).lean();
+      if (!project) throw new AppError('NOT_FOUND', `callback ${id} not found`);
+      // Refused before a problem opens a complaint that no callback would link.
+      if (cb.status === 'cancelled' || (cb.outcome && cb.outcome !== body.result)) throw alreadyRecorded(cb);
+
+      let complaintId: string | undefined;
+      if (body.result === 'problem') {
+        complaintId = cb.outcome === 'problem' && cb.complaintId ? cb.complaintId : await openProblemComplaint(complaints, cb, project, body.problem!, user);
+      }
+      let finished = false;
+      try {
+        const result = await client.workflow.getHandle(project.workflowId).executeUpdate(outcomeUpdate, {
+          args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, notes: body.notes, complaintId }],
+          updateId: actionUpdateId('outcome', idempotencyKey, id),
+        });
+        if (!result.repeat) {
+          const c = result.callback;
+          const item = {
+            ...callbackItem(cb),
+            kind: c.kind,
+            dueAt: c.dueAt,
+            status: c.status,
+            outcome: c.outcome,
+            attempts: c.attempts,
+            complaintId: result.complaintId,
+          };
+          return { callback: item, complaintId: result.complaintId };
+        }
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        finished = true;
+      }
+      // A repeat, or a schedule that has finished: the callback document holds the recorded outcome.
+      const fresh = (await models.Callback.findById(id).lean()) ?? cb;
+      if (finished && fresh.outcome !== body.result) throw alreadyRecorded(fresh);
+      const item = callbackItem(fresh);
+      return { callback: item, complaintId: item.complaintId };
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Stable codes a case refuses an action with; api/errors.ts must give each one an HTTP status or it does not compile.
+
+/** Refusals of a complaint case (workflow update validators and handlers). */
+export const COMPLAINT_ERRORS = [
+  'INVALID_STATE',
+  'ALREADY_DONE',
+  'REPAIR_OR_COMPENSATE',
+  'REOPEN_WINDOW_PASSED',
+  'CLOSED_BY_LEGAL',
+  'ROLE_NOT_ALLOWED',
+  'INVALID_INPUT',
+] as const;
+
+/** Refusals of a milestone, decided by checkMilestone in domain/schedule.rules.ts. */
+export const MILESTONE_ERRORS = ['CONTRACT_CANCELLED', 'MILESTONE_OUT_OF_ORDER', 'MILESTONE_CONFLICT', 'MILESTONE_IN_FUTURE'] as const;
+
+/** Refusals of a callback outcome by the contract's callback schedule. */
+export const CALLBACK_ERRORS = ['CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE'] as const;
+
+export type ComplaintErrorCode = (typeof COMPLAINT_ERRORS)[number];
+export type MilestoneErrorCode = (typeof MILESTONE_ERRORS)[number];
+export type CallbackErrorCode = (typeof CALLBACK_ERRORS)[number];
+/** Every code a workflow can refuse with. */
+export type CaseErrorCode = ComplaintErrorCode | MilestoneErrorCode | CallbackErrorCode;
+export const CASE_ERROR_CODES: readonly CaseErrorCode[] = [...COMPLAINT_ERRORS, ...MILESTONE_ERRORS, ...CALLBACK_ERRORS];

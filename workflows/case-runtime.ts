@@ -1,0 +1,120 @@
+// What every case workflow repeats: one lock, update-id dedupe, indexing, wake-ups, and the drain before a run ends.
+import * as wf from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Activities } from '../activities/create-activities';
+import { upsertIndexed } from './indexing';
+import { notificationDeliveries } from './notification-delivery';
+import { missingSearchAttributes, type IndexedValues } from './search-attributes';
+
+/** Activity options of every case step: short writes, retried with backoff until the database answers. */
+export const caseActivities = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Recent update ids a case remembers across continue-as-new, so a retried staff action is applied once. */
+export const HANDLED_UPDATES_KEPT = 100;
+
+export interface DedupedState {
+  /** Ids of the latest staff actions applied, carried across continue-as-new. */
+  handledUpdates?: string[];
+}
+
+/** One staff action: check refuses (or answers a no-op repeat), apply changes the case; repeat answers a retried id. */
+export interface UpdateSpec<A, R> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: most checks only refuse and return nothing
+  check: (arg: A) => R | undefined | void;
+  apply: (arg: A) => Promise<R>;
+  repeat: (arg: A) => R | undefined;
+}
+
+/** The side of a case the logic classes see; the workflow gives the real one, unit tests a fake. */
+export interface CaseEffects {
+  now(): number;
+  patched(patchId: string): boolean;
+  /** Wakes the case's clock: something changed that may move its next timer. */
+  changed(): void;
+  index(values: IndexedValues, details: string): void;
+  deliver(notificationIds: readonly string[] | undefined): void;
+}
+
+export function createCaseRuntime(state: DedupedState, indexedAttributes: readonly string[] | undefined) {
+  const registered = indexedAttributes ?? [];
+  const missing = missingSearchAttributes(registered);
+  if (missing.length) wf.log.warn('custom search attributes not registered; the case is not indexed on them', { missing });
+  const deliveries = notificationDeliveries();
+  /** Counts changes; the clock loop sleeps until it moves or the next timer is due. */
+  let changes = 0;
+  // One lock for handlers and timers: a handler that awaits an activity never interleaves with another transition.
+  let chain: Promise<unknown> = Promise.resolve();
+
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(fn);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  // Temporal dedups update ids within a run; the carried list keeps a retried action harmless across runs too.
+  function alreadyHandled(): boolean {
+    const id = wf.currentUpdateInfo()?.id;
+    return id !== undefined && (state.handledUpdates ?? []).includes(id);
+  }
+  function remember(): void {
+    const id = wf.currentUpdateInfo()?.id;
+    if (id) state.handledUpdates = [...(state.handledUpdates ?? []), id].slice(-HANDLED_UPDATES_KEPT);
+  }
+
+  const effects: CaseEffects = {
+    now: () => Date.now(),
+    patched: (patchId) => wf.patched(patchId),
+    changed: () => void changes++,
+    index(values, details) {
+      upsertIndexed(values, registered);
+      wf.setCurrentDetails(details);
+    },
+    deliver: (ids) => deliveries.send(ids),
+  };
+
+  return {
+    effects,
+    exclusive,
+    /** Resolves once everything queued on the lock so far has run. */
+    idle: () => chain,
+
+    /** Registers an update whose check runs as validator (refuses early) and again inside the lock (state may have moved). */
+    onUpdate<A, R>(def: UpdateDefinition<R, [A]>, spec: UpdateSpec<A, R>): void {
+      wf.setHandler(
+        def,
+        (arg: A) =>
+          exclusive(async () => {
+            if (alreadyHandled()) {
+              const answer = spec.repeat(arg);
+              if (answer !== undefined) return answer;
+            }
+            const early = spec.check(arg);
+            if (early !== undefined) return early as R;
+            remember();
+            return spec.apply(arg);
+          }),
+        { validator: (arg: A) => void spec.check(arg) },
+      );
+    },
+
+    /** Sleeps until something changes or, when given, until the instant `at`. */
+    async waitForChange(at?: number): Promise<void> {
+      const seen = changes;
+      if (at === undefined) await wf.condition(() => changes !== seen);
+      else await wf.condition(() => changes !== seen, Math.max(1, at - Date.now()));
+    },
+
+    /** Waits until no handler runs and no delivery is pending; an update accepted while draining is waited for too. */
+    async settle(): Promise<void> {
+      do {
+        await wf.condition(wf.allHandlersFinished);
+        await deliveries.drain();
+      } while (!wf.allHandlersFinished());
+    },
+  };
+}
+
+export type CaseRuntime = ReturnType<typeof createCaseRuntime>;

@@ -1,0 +1,230 @@
+// Staff actions on a complaint case: each check refuses what does not fit the case's state, each handler changes and records it.
+import type { UpdateDefinition } from '@temporalio/common';
+import { higherLevel, nextLevel } from '../domain/roles';
+import type { UpdateSpec } from './case-runtime';
+import { iso, SYSTEM, type Complaint } from './complaint-case';
+import { reopenWindowEnd } from './complaint-clock';
+import { registerRemedyActions } from './complaint-remedies';
+import * as msg from './complaint.messages';
+import { reject } from './refusal';
+
+type State = msg.ComplaintState;
+export type RegisterAction = <A>(def: UpdateDefinition<State, [A]>, spec: UpdateSpec<A, State>) => void;
+/** A complaint action: its check refuses, its handler changes and records; both see the case as it stands. */
+export type Action = <A>(def: UpdateDefinition<State, [A]>, check: (arg: A) => void, handle: (arg: A) => Promise<unknown>) => void;
+
+export function registerComplaintActions(c: Complaint, on: RegisterAction): void {
+  const s = c.state;
+  const policy = c.policy;
+  const by = (actor: msg.Actor) => actor.sub;
+  const now = () => c.now();
+  const requireOpen = () => {
+    if (s.status === 'paused') reject('INVALID_STATE', 'the case is paused awaiting the customer; resume it first');
+    if (s.status !== 'open') reject('INVALID_STATE', `the case is ${s.status}`);
+  };
+  /** Every complaint action answers with the case as it stands, a retried one included. */
+  const action: Action = (def, check, handle) =>
+    on(def, {
+      check,
+      apply: async (arg) => {
+        await handle(arg);
+        return { ...s };
+      },
+      repeat: () => ({ ...s }),
+    });
+
+  action(
+    msg.acknowledgeUpdate,
+    () => {
+      if (s.acknowledged) reject('ALREADY_DONE', 'the first callback is already recorded');
+      if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
+    },
+    async ({ actor, notes }) => {
+      s.acknowledged = true;
+      s.overdue = false;
+      const onTime = s.step === 'first_callback';
+      s.firstCallbackOnTime = onTime;
+      if (onTime) c.startStep(c.stepAfterCallback());
+      await c.record('acknowledged', by(actor), { notes, onTime });
+    },
+  );
+
+  action(
+    msg.triageUpdate,
+    () => {
+      requireOpen();
+      if (s.step === 'legal_handoff') reject('INVALID_STATE', 'an external complaint goes to legal; it is not triaged');
+    },
+    async ({ actor, severity, priority, valid, branch, notes }) => {
+      s.severity = severity;
+      s.priority = priority;
+      s.valid = valid;
+      if (branch) s.branch = branch;
+      s.severityConfirmed = true;
+      s.overdue = false;
+      if (s.step === 'triage') c.startStep('branch_feedback');
+      await c.record('triaged', by(actor), { severity, priority, valid, notes }, [s.routedTo]);
+      await c.escalateTo(higherLevel(s.level, policy.severityLevel[severity]), 'severity', by(actor));
+    },
+  );
+
+  action(
+    msg.feedbackUpdate,
+    ({ actor }) => {
+      requireOpen();
+      if (!['branch_feedback', 'follow_up', 'triage', 'first_callback'].includes(s.step))
+        reject('INVALID_STATE', `no feedback form is expected at step ${s.step}`);
+      if (actor.roles.includes('branch') || actor.roles.includes(s.routedTo)) return;
+      if (!actor.roles.some((r) => ['assistant', 'supervisor', 'director'].includes(r)))
+        reject('ROLE_NOT_ALLOWED', `feedback for this case comes from ${s.routedTo}`);
+    },
+    async ({ actor, cause, action: taken, responsible, repairCompletedAt }) => {
+      s.feedbackReceived = true;
+      s.overdue = false;
+      await c.record('feedback', by(actor), { cause, action: taken, responsible, from: s.routedTo, repairCompletedAt });
+      if (repairCompletedAt) await c.schedulePostRepairCallback(repairCompletedAt);
+      if (s.kind === 'crew' && s.routedTo === 'engineering') {
+        s.routedTo = 'branch';
+        c.startStep('branch_feedback');
+        await c.record('routed', SYSTEM, { to: 'branch' }, ['branch']);
+        return;
+      }
+      if (s.step === 'branch_feedback' && s.round === 0) {
+        c.startFollowUpRound(1);
+        await c.record('round_started', SYSTEM, { round: 1, reason: 'feedback_received' });
+      } else if (s.step === 'branch_feedback') {
+        c.startStep('follow_up');
+        await c.record('step_started', SYSTEM, { step: 'follow_up', round: s.round });
+      }
+    },
+  );
+
+  action(
+    msg.followUpUpdate,
+    () => {
+      requireOpen();
+      if (s.step !== 'follow_up' && s.step !== 'branch_feedback') reject('INVALID_STATE', `a follow-up is not expected at step ${s.step}`);
+    },
+    async ({ actor, customerSatisfied, notes }) => {
+      s.overdue = false;
+      s.followUps = (s.followUps ?? 0) + 1;
+      if (s.round === 0) s.round = 1;
+      const round = s.round;
+      if (customerSatisfied) {
+        s.resolvedAt = iso(now());
+        s.handlingMs = now() - Date.parse(c.input.openedAt);
+        s.status = 'resolved';
+        s.step = 'resolved';
+        s.deadline = undefined;
+        await c.record('follow_up', by(actor), { round, customerSatisfied, notes }, ['assistant']);
+        return;
+      }
+      await c.record('follow_up', by(actor), { round, customerSatisfied, notes }, [s.routedTo]);
+      if (s.kind === 'crew' && !s.secondHandling) {
+        // An unsatisfied crew gets the director's decision and a second handling by the branch.
+        s.secondHandling = true;
+        s.routedTo = 'branch';
+        c.startStep('branch_feedback');
+        await c.escalateTo(higherLevel(s.level, 'director'), 'crew_unsatisfied', by(actor));
+        await c.record('routed', SYSTEM, { to: 'branch', secondHandling: true }, ['branch']);
+        return;
+      }
+      await c.advanceRound('customer_unsatisfied', by(actor));
+    },
+  );
+
+  action(
+    msg.pauseUpdate,
+    () => {
+      requireOpen();
+      if (!s.deadline) reject('INVALID_STATE', `nothing is timed at step ${s.step}`);
+    },
+    async ({ actor, notes }) => {
+      const dl = s.deadline!;
+      dl.remainingMs = Math.max(0, Date.parse(dl.dueAt) - now());
+      s.status = 'paused';
+      await c.record('paused', by(actor), { notes, step: s.step, remainingMs: dl.remainingMs });
+    },
+  );
+
+  action(
+    msg.resumeUpdate,
+    () => {
+      if (s.status !== 'paused') reject('INVALID_STATE', `the case is ${s.status}, not paused`);
+    },
+    async ({ actor, notes }) => {
+      const dl = s.deadline!;
+      const shift = now() + (dl.remainingMs ?? 0) - Date.parse(dl.dueAt);
+      // Both ends move by the time spent paused, so warnings keep their fractions and the remaining time is kept.
+      dl.startedAt = iso(Date.parse(dl.startedAt) + shift);
+      dl.dueAt = iso(Date.parse(dl.dueAt) + shift);
+      delete dl.remainingMs;
+      s.status = 'open';
+      await c.record('resumed', by(actor), { notes, step: s.step, dueAt: dl.dueAt });
+    },
+  );
+
+  action(
+    msg.escalateUpdate,
+    () => {
+      if (s.status !== 'open' && s.status !== 'paused') reject('INVALID_STATE', `the case is ${s.status}`);
+    },
+    async ({ actor, notes }) => {
+      s.overdue = false;
+      await c.escalateTo(nextLevel(s.level), notes ? `manual: ${notes}` : 'manual', by(actor));
+    },
+  );
+
+  action(
+    msg.closeUpdate,
+    ({ actor }) => {
+      if (s.status === 'legal') {
+        if (!actor.roles.includes('legal')) reject('ROLE_NOT_ALLOWED', 'only legal closes a case in legal hands');
+        return;
+      }
+      if (s.status !== 'resolved') reject('INVALID_STATE', `the case is ${s.status}; it closes once the customer is satisfied`);
+    },
+    async ({ actor, notes }) => {
+      s.closedByLegal = s.status === 'legal';
+      s.status = 'closed';
+      s.step = 'closed';
+      s.deadline = undefined;
+      s.overdue = false;
+      s.surveyTaskCreated = false;
+      s.closedAt = iso(now());
+      await c.record('closed', by(actor), { notes, byLegal: s.closedByLegal }, ['admin']);
+    },
+  );
+
+  action(
+    msg.reopenUpdate,
+    () => {
+      if (s.status !== 'closed') reject('INVALID_STATE', `the case is ${s.status}, not closed`);
+      if (s.closedByLegal) reject('CLOSED_BY_LEGAL', 'legal closed this case; it cannot be reopened');
+      if (now() > (reopenWindowEnd(c) ?? 0)) reject('REOPEN_WINDOW_PASSED', `the reopen window of ${policy.reopenWindow} after closing has passed`);
+    },
+    async ({ actor, notes }) => {
+      s.reopenCount++;
+      s.status = 'open';
+      s.closedAt = undefined;
+      s.surveyRecorded = false;
+      c.startFollowUpRound(Math.max(s.round, 1));
+      await c.record('reopened', by(actor), { notes, round: s.round }, [s.level, s.routedTo]);
+    },
+  );
+
+  action(
+    msg.surveyUpdate,
+    () => {
+      if (s.status !== 'closed') reject('INVALID_STATE', 'a satisfaction survey follows the closing');
+      if (s.surveyRecorded) reject('ALREADY_DONE', 'the survey is already recorded');
+    },
+    async ({ actor, satisfied, score, notes }) => {
+      s.surveyRecorded = true;
+      s.surveySatisfied = satisfied;
+      await c.record('survey', by(actor), { satisfied, score, notes });
+    },
+  );
+
+  registerRemedyActions(c, action);
+}

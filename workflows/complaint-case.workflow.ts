@@ -1,0 +1,57 @@
+// One durable case per complaint: wires staff actions to the case and runs its clock; the decisions live in complaint-case.ts.
+import * as wf from '@temporalio/workflow';
+import { caseActivities, createCaseRuntime } from './case-runtime';
+import { registerComplaintActions } from './complaint-actions';
+import { Complaint, initialComplaintState } from './complaint-case';
+import { finished, nextTimer, wakeAt } from './complaint-clock';
+import { intakeUpdate, stateQuery, type ComplaintInput, type ComplaintState } from './complaint.messages';
+import { contractWorkflowId, repairDoneSignal } from './contract.messages';
+
+export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintState): Promise<ComplaintState> {
+  const state: ComplaintState = carried ?? initialComplaintState(input);
+  const runtime = createCaseRuntime(state, input.indexedAttributes);
+  const escalations = wf.metricMeter.createCounter('case_escalations', 'escalations', 'Complaint escalations by level reached');
+  const c = new Complaint(input, state, {
+    ...runtime.effects,
+    activities: caseActivities,
+    signalRepairDone: (contractNo, repair) => wf.getExternalWorkflowHandle(contractWorkflowId(contractNo)).signal(repairDoneSignal, repair),
+    countEscalation: (level) => escalations.add(1, { level }),
+  });
+
+  wf.setHandler(stateQuery, () => state);
+  let intakeDone = carried !== undefined;
+  // Sent with the start: answers once intake is recorded, so the api replies with the case as it stands.
+  wf.setHandler(intakeUpdate, async () => {
+    await wf.condition(() => intakeDone);
+    return { ...state };
+  });
+  registerComplaintActions(c, runtime.onUpdate);
+
+  // Intake runs once per case, first in the lock, so an update sent with the start waits for it.
+  if (!carried) {
+    void runtime.exclusive(async () => {
+      wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: `complaint:${state.kind}` });
+      await c.open(wf.workflowInfo().startTime.getTime());
+      intakeDone = true;
+    });
+  }
+
+  // The case's clock: wake at the next timer or on any change, whichever comes first.
+  while (!finished(c)) {
+    if (wf.workflowInfo().continueAsNewSuggested) {
+      await runtime.settle();
+      await wf.continueAsNew<typeof ComplaintCase>(input, state);
+    }
+    const timer = nextTimer(c);
+    if (timer && timer.at <= Date.now()) {
+      await runtime.exclusive(async () => {
+        const due = nextTimer(c);
+        if (due && due.at <= Date.now()) await due.fire();
+      });
+      continue;
+    }
+    await runtime.waitForChange(wakeAt(c, timer));
+  }
+  await runtime.settle();
+  return state;
+}

@@ -1,0 +1,46 @@
+// Remedies and approvals on a complaint: repair or compensate (never both), the fixed allowance, the authority matrix's signatures.
+import { APPROVERS, mayApprove } from '../domain/authority';
+import { remedyConflict } from '../domain/complaint.rules';
+import type { Action } from './complaint-actions';
+import { iso, SYSTEM, type Complaint } from './complaint-case';
+import * as msg from './complaint.messages';
+import { reject } from './refusal';
+
+export function registerRemedyActions(c: Complaint, action: Action): void {
+  const s = c.state;
+  const policy = c.policy;
+  const by = (actor: msg.Actor) => actor.sub;
+  const now = () => c.now();
+
+  action(
+    msg.compensationUpdate,
+    ({ type, defect }) => {
+      if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
+      if (type === 'allowance' && !s.valid) reject('INVALID_STATE', 'the fixed allowance is paid only for a complaint triaged as valid');
+      const conflict = remedyConflict(s.remedies, { type, defect });
+      if (conflict) reject('REPAIR_OR_COMPENSATE', `defect "${defect}" already has a ${conflict.type}; a defect is repaired or compensated, never both`);
+    },
+    async ({ actor, type, defect, amount, notes }) => {
+      if (s.remedies.some((r) => r.type === type && (type === 'allowance' || r.defect === defect))) return;
+      const value = type === 'allowance' ? policy.validComplaintAllowance : amount;
+      s.remedies.push({ type, defect, amount: value, currency: policy.currency, by: by(actor), at: iso(now()) });
+      await c.record('compensation', by(actor), { type, defect, amount: value, currency: policy.currency, notes });
+    },
+  );
+
+  action(
+    msg.approvalUpdate,
+    ({ actor, decision, role }) => {
+      if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
+      if (!actor.roles.includes(role) || mayApprove([role], decision) === undefined)
+        reject('ROLE_NOT_ALLOWED', `${decision} is approved by ${APPROVERS[decision].join(' and ')}`);
+    },
+    async ({ actor, decision, approved, role, notes }) => {
+      if (s.approvals.some((a) => a.decision === decision && a.role === role)) return;
+      s.approvals.push({ decision, approved, role, by: by(actor), at: iso(now()) });
+      await c.record('approval', by(actor), { decision, approved, role, notes });
+      const signed = APPROVERS[decision].every((r) => s.approvals.some((a) => a.decision === decision && a.role === r && a.approved));
+      if (signed) await c.record('decision_approved', SYSTEM, { decision }, ['assistant', s.level]);
+    },
+  );
+}

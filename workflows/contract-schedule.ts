@@ -1,0 +1,222 @@
+// A contract's callback schedule: which calls are due, their reminders and escalations, the phase; free of Temporal.
+import type { Activities } from '../activities/create-activities';
+import { addDurationInZone } from '../domain/calendar';
+import { durationMs } from '../domain/duration';
+import type { Policy } from '../domain/policy';
+import type { Role } from '../domain/roles';
+import { phaseOf, plannedCallbacks, warrantyEnd, type Milestones } from '../domain/schedule.rules';
+import type { CaseEffects } from './case-runtime';
+import type { CallbackState, ContractInput, ContractState } from './contract.messages';
+
+export const SYSTEM = 'system';
+/** Statuses of a call still waiting for someone to make it. */
+export const OPEN = new Set(['due', 'overdue', 'escalated']);
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface ContractEffects extends CaseEffects {
+  activities: Pick<Activities, 'recordScheduleChange'>;
+}
+
+export interface Timer {
+  at: number;
+  fire: () => Promise<void>;
+}
+
+export function initialContractState(input: ContractInput): ContractState {
+  return {
+    contractNo: input.contractNo,
+    branch: input.branch,
+    milestones: {
+      contractSignedAt: Date.parse(input.contractSignedAt),
+      plannedCompletionAt: Date.parse(input.plannedCompletionAt),
+      warrantyMonths: input.warrantyMonths,
+      pennants: [],
+      repairs: [],
+    },
+    phase: 'signed',
+    created: [],
+    open: [],
+    outcomes: {},
+    policyVersion: input.policy.version,
+    seq: 0,
+  };
+}
+
+export class ContractSchedule {
+  readonly policy: Policy;
+  readonly m: Milestones;
+
+  constructor(
+    readonly input: ContractInput,
+    readonly state: ContractState,
+    readonly fx: ContractEffects,
+  ) {
+    this.policy = input.policy;
+    this.m = state.milestones;
+  }
+
+  now(): number {
+    return this.fx.now();
+  }
+
+  index(): void {
+    const s = this.state;
+    const open = s.open.filter((c) => OPEN.has(c.status));
+    const next = open.length ? Math.min(...open.map((c) => c.dueAt)) : undefined;
+    this.fx.index(
+      {
+        // The indexed kind keeps its historical value, so saved Web UI filters keep matching.
+        CaseKind: 'project',
+        Branch: s.branch,
+        ContractNo: s.contractNo,
+        Phase: s.phase,
+        NextDeadline: next === undefined ? undefined : new Date(next),
+        Overdue: open.some((c) => c.status === 'overdue' || c.status === 'escalated'),
+      },
+      `${s.phase} · ${open.length} open callback(s)${next ? ` · next due ${iso(next)}` : ''}`,
+    );
+  }
+
+  /** One entry in the contract's file: the event, the callbacks it changed and who must hear of it. */
+  async record(type: string, by: string, data: Record<string, unknown>, changed: CallbackState[] = [], notify: Role[] = []): Promise<void> {
+    const s = this.state;
+    this.fx.changed();
+    s.seq++;
+    for (const c of changed) c.version++;
+    this.index();
+    const { notificationIds } = await this.fx.activities.recordScheduleChange({
+      contractNo: s.contractNo,
+      seq: s.seq,
+      event: { type, at: iso(this.now()), by, data },
+      contract: { phase: s.phase, branch: s.branch, milestones: { ...this.m }, policyVersion: s.policyVersion },
+      callbacks: changed.map((c) => ({ ...c })),
+      notify,
+    });
+    this.fx.deliver(notificationIds);
+  }
+
+  /** Every call the milestones plan, up to the horizon seen from `now`. */
+  planned(now: number) {
+    return plannedCallbacks(this.state.contractNo, this.m, this.policy, this.horizon(now));
+  }
+
+  /** How far ahead unbounded construction calls are planned: two construction intervals. */
+  horizon(now: number): number {
+    const { constructionInterval } = this.policy.callbacks;
+    const zone = this.policy.calendar.timeZone;
+    return addDurationInZone(addDurationInZone(now, constructionInterval, zone), constructionInterval, zone);
+  }
+
+  /** Creates every planned callback that has fallen due; a late milestone makes past ones due at once. */
+  async createDue(now: number): Promise<void> {
+    const s = this.state;
+    if (this.m.cancelledAt !== undefined) return;
+    const created = new Set(s.created);
+    const due = this.planned(now).filter((p) => p.dueAt <= now && !created.has(p.id));
+    if (this.fx.patched('late-milestone-catch-up')) {
+      // A milestone recorded very late makes every past-due call up to the policy's bound, beyond it only the latest.
+      const max = this.policy.callbacks.maxLateCallsPerKind ?? 3;
+      const skipped = (['construction', 'holiday_greeting'] as const).flatMap((kind) => {
+        const ofKind = due.filter((p) => p.kind === kind);
+        return ofKind.length > max ? ofKind.slice(0, -1) : [];
+      });
+      if (skipped.length) {
+        s.created.push(...skipped.map((p) => p.id));
+        const kinds = [...new Set(skipped.map((p) => p.kind))];
+        await this.record('callbacks_skipped', SYSTEM, { count: skipped.length, kinds, until: iso(skipped[skipped.length - 1]!.dueAt) });
+      }
+      for (const p of skipped) created.add(p.id);
+    }
+    for (const p of due) {
+      if (created.has(p.id)) continue;
+      const c: CallbackState = {
+        id: p.id,
+        kind: p.kind,
+        dueAt: p.dueAt,
+        activeSince: Math.max(p.dueAt, now),
+        status: 'due',
+        reminded: false,
+        attempts: 0,
+        version: 0,
+      };
+      s.created.push(p.id);
+      s.open.push(c);
+      await this.record('callback_due', SYSTEM, { callbackId: c.id, kind: c.kind, dueAt: iso(c.dueAt), late: now - p.dueAt > 60_000 }, [c]);
+    }
+  }
+
+  private nextPlanned(now: number): number | undefined {
+    if (this.m.cancelledAt !== undefined) return undefined;
+    const created = new Set(this.state.created);
+    return this.planned(now).find((p) => !created.has(p.id))?.dueAt;
+  }
+
+  /** A due call reminds the assistant once, then goes overdue and escalates to the supervisor. */
+  private callbackTimers(c: CallbackState): Timer[] {
+    if (c.status !== 'due') return [];
+    const cb = this.policy.callbacks;
+    const timers: Timer[] = [];
+    if (!c.reminded) {
+      timers.push({
+        at: c.activeSince + durationMs(cb.reminderAfter),
+        fire: async () => {
+          c.reminded = true;
+          await this.record('callback_reminder', SYSTEM, { callbackId: c.id, kind: c.kind }, [c], ['assistant']);
+        },
+      });
+    }
+    timers.push({
+      at: c.activeSince + durationMs(cb.overdueAfter),
+      fire: async () => {
+        c.status = 'overdue';
+        c.reminded = true;
+        await this.record('callback_overdue', SYSTEM, { callbackId: c.id, kind: c.kind, escalatedTo: 'supervisor' }, [c], ['supervisor']);
+      },
+    });
+    return timers;
+  }
+
+  /** The earliest of: a call's reminder or overdue time, the next planned call, the end of the warranty. */
+  nextTimer(now: number): Timer | undefined {
+    const timers = this.state.open.flatMap((c) => this.callbackTimers(c));
+    const planned = this.nextPlanned(now);
+    if (planned !== undefined) timers.push({ at: planned, fire: () => this.createDue(this.now()) });
+    const end = warrantyEnd(this.m, this.policy);
+    if (end !== undefined && this.state.phase !== 'closed' && this.state.phase !== 'cancelled') timers.push({ at: end, fire: async () => undefined });
+    return timers.sort((a, b) => a.at - b.at)[0];
+  }
+
+  /** Closed callbacks leave the open list; their outcome stays known for idempotent repeats. */
+  settle(): void {
+    const s = this.state;
+    for (const c of s.open) {
+      if (!OPEN.has(c.status)) {
+        s.outcomes[c.id] = { kind: c.kind, dueAt: c.dueAt, outcome: c.outcome ?? 'cancelled', attempts: c.attempts, complaintId: c.complaintId };
+      }
+    }
+    s.open = s.open.filter((c) => OPEN.has(c.status));
+  }
+
+  async updatePhase(): Promise<boolean> {
+    const s = this.state;
+    const completionCreated = s.created.some((id) => id.startsWith(`${s.contractNo}.completion.`));
+    const phase = phaseOf(this.m, completionCreated, this.now(), this.policy);
+    if (phase === s.phase) return false;
+    const from = s.phase;
+    s.phase = phase;
+    await this.record('phase_changed', SYSTEM, { from, to: phase });
+    return true;
+  }
+
+  /** Registration: the first entry, the calls already due, the phase. */
+  async register(): Promise<void> {
+    const { contractSignedAt, plannedCompletionAt, warrantyMonths } = this.input;
+    await this.record('registered', SYSTEM, { contractSignedAt, plannedCompletionAt, warrantyMonths });
+    await this.createDue(this.now());
+    await this.updatePhase();
+  }
+
+  finished(): boolean {
+    return (this.state.phase === 'closed' || this.state.phase === 'cancelled') && this.state.open.length === 0;
+  }
+}
