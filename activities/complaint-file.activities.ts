@@ -5,6 +5,7 @@ import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
 import { createNotices } from './notification.activities';
+import type { TaskInput } from './task.activities';
 
 /** The fields of a case the projection stores; the workflow's state carries at least these. */
 export interface ComplaintSnapshot {
@@ -45,80 +46,132 @@ export function notificationMessage(complaintId: string, type: string, level: st
   return `Complaint ${complaintId}: ${type.replace(/_/g, ' ')}${detail}, level ${level}`;
 }
 
-export function complaintFileActivities(models: Models) {
+/** One entry of a case file as a step writes it; the snapshot travels once per step, not per entry. */
+export interface CaseEntry {
+  seq: number;
+  event: { type: string; at: string; level: string; by: string; data: Record<string, unknown> };
+  notify: Role[];
+}
+
+/** Everything one step of a complaint writes, in one activity: its entries, the projection, tasks and a handoff packet. */
+export interface CaseStepInput {
+  complaintId: string;
+  entries: CaseEntry[];
+  snapshot: ComplaintSnapshot;
+  tasks?: TaskInput[];
+  /** Set when the step handed the case to legal: the packet is keyed on that entry and holds the file up to it. */
+  handoffSeq?: number;
+}
+
+/** What a step's notices need posting: none when no webhook is configured, so the case starts no delivery at all. */
+export interface StepWritten {
+  notificationsCreated: number;
+  notificationIds: string[];
+}
+
+export function complaintFileActivities(models: Models, postsToWebhook: boolean, createTask: (task: TaskInput) => Promise<boolean>) {
   const { Complaint, CaseEvent, Handoff } = models;
-  return {
-    async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
-      const at = new Date(event.at);
-      const dl = snapshot.deadline;
-      // The event, the projection and each notice are separate documents: written side by side, each idempotent.
-      const eventWritten = insertOnce(() =>
-        CaseEvent.updateOne(
-          { _id: `${complaintId}:${String(seq).padStart(6, '0')}` },
-          { $setOnInsert: { complaintId, seq, at, recordedAt: new Date(), type: event.type, level: event.level, by: event.by, data: event.data } },
-          { upsert: true },
-        ),
-      );
-      // Guarded by sequence so a late retry of an older event never overwrites a newer state.
-      const projected = Complaint.updateOne(
-        { _id: complaintId, stateSeq: { $lt: seq } },
-        {
-          $set: {
-            stateSeq: seq,
-            status: snapshot.status,
-            step: snapshot.step,
-            level: snapshot.level,
-            round: snapshot.round,
-            severity: snapshot.severity,
-            priority: snapshot.priority,
-            routedTo: snapshot.routedTo,
-            branch: snapshot.branch,
-            overdue: snapshot.overdue,
-            valid: snapshot.valid,
-            deadline: dl ?? null,
-            nextDeadlineAt: dl && snapshot.status === 'open' ? new Date(dl.dueAt) : null,
-            closedAt: snapshot.closedAt ? new Date(snapshot.closedAt) : null,
-            remedies: snapshot.remedies,
-            approvals: snapshot.approvals,
-            policyVersion: snapshot.policyVersion,
-            firstCallbackOnTime: snapshot.firstCallbackOnTime ?? null,
-            followUps: snapshot.followUps ?? 0,
-            resolvedAt: snapshot.resolvedAt ? new Date(snapshot.resolvedAt) : null,
-            handlingMs: snapshot.handlingMs ?? null,
-            surveySatisfied: snapshot.surveySatisfied ?? null,
-          },
-        },
-      );
-      const notices = createNotices(
-        models,
-        {
-          caseId: complaintId,
-          caseType: 'complaint',
-          seq,
-          type: event.type,
+
+  function writeEntry(complaintId: string, branch: string | undefined, { seq, event, notify }: CaseEntry) {
+    const at = new Date(event.at);
+    const written = insertOnce(() =>
+      CaseEvent.updateOne(
+        { _id: `${complaintId}:${String(seq).padStart(6, '0')}` },
+        { $setOnInsert: { complaintId, seq, at, recordedAt: new Date(), type: event.type, level: event.level, by: event.by, data: event.data } },
+        { upsert: true },
+      ),
+    );
+    const notices = createNotices(
+      models,
+      {
+        caseId: complaintId,
+        caseType: 'complaint',
+        seq,
+        type: event.type,
+        branch,
+        level: event.level,
+        message: notificationMessage(complaintId, event.type, event.level, event.data),
+        createdAt: at,
+      },
+      notify,
+    );
+    return Promise.all([written, notices]).then(([, n]) => n);
+  }
+
+  // Guarded by sequence so a late retry of an older step never overwrites a newer state.
+  function project(complaintId: string, seq: number, snapshot: ComplaintSnapshot) {
+    const dl = snapshot.deadline;
+    return Complaint.updateOne(
+      { _id: complaintId, stateSeq: { $lt: seq } },
+      {
+        $set: {
+          stateSeq: seq,
+          status: snapshot.status,
+          step: snapshot.step,
+          level: snapshot.level,
+          round: snapshot.round,
+          severity: snapshot.severity,
+          priority: snapshot.priority,
+          routedTo: snapshot.routedTo,
           branch: snapshot.branch,
-          level: event.level,
-          message: notificationMessage(complaintId, event.type, event.level, event.data),
-          createdAt: at,
+          overdue: snapshot.overdue,
+          valid: snapshot.valid,
+          deadline: dl ?? null,
+          nextDeadlineAt: dl && snapshot.status === 'open' ? new Date(dl.dueAt) : null,
+          closedAt: snapshot.closedAt ? new Date(snapshot.closedAt) : null,
+          remedies: snapshot.remedies,
+          approvals: snapshot.approvals,
+          policyVersion: snapshot.policyVersion,
+          firstCallbackOnTime: snapshot.firstCallbackOnTime ?? null,
+          followUps: snapshot.followUps ?? 0,
+          resolvedAt: snapshot.resolvedAt ? new Date(snapshot.resolvedAt) : null,
+          handlingMs: snapshot.handlingMs ?? null,
+          surveySatisfied: snapshot.surveySatisfied ?? null,
         },
-        notify,
-      );
-      const [, , result] = await Promise.all([eventWritten, projected, notices]);
-      return result;
+      },
+    );
+  }
+
+  async function writeLegalHandoff({ complaintId, seq }: { complaintId: string; seq: number }): Promise<string> {
+    const id = `${complaintId}:${seq}`;
+    const complaint = await Complaint.findById(complaintId).lean();
+    const history = await CaseEvent.find({ complaintId, seq: { $lte: seq } })
+      .sort({ seq: 1 })
+      .lean();
+    await insertOnce(() =>
+      Handoff.updateOne(
+        { _id: id },
+        { $setOnInsert: { complaintId, createdAt: new Date(), complaint: complaint ?? { _id: complaintId }, history } },
+        { upsert: true },
+      ),
+    );
+    return id;
+  }
+
+  const posted = (ids: string[]) => (postsToWebhook ? ids : []);
+
+  return {
+    /** One entry per activity: what cases recorded before one-write-per-step still replay against. */
+    async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<StepWritten> {
+      const [result] = await Promise.all([writeEntry(complaintId, snapshot.branch, { seq, event, notify }), project(complaintId, seq, snapshot)]);
+      return { notificationsCreated: result.notificationsCreated, notificationIds: posted(result.notificationIds) };
     },
 
-    async writeLegalHandoff({ complaintId, seq }: { complaintId: string; seq: number }): Promise<string> {
-      const id = `${complaintId}:${seq}`;
-      const complaint = await Complaint.findById(complaintId).lean();
-      const history = await CaseEvent.find({ complaintId }).sort({ seq: 1 }).lean();
-      await insertOnce(() =>
-        Handoff.updateOne(
-          { _id: id },
-          { $setOnInsert: { complaintId, createdAt: new Date(), complaint: complaint ?? { _id: complaintId }, history } },
-          { upsert: true },
-        ),
-      );
-      return id;
+    /** A whole step in one write: entries and notices side by side, then tasks, then the legal packet that reads them. */
+    async recordCaseStep({ complaintId, entries, snapshot, tasks = [], handoffSeq }: CaseStepInput): Promise<StepWritten> {
+      const lastSeq = Math.max(...entries.map((e) => e.seq));
+      const [written] = await Promise.all([
+        Promise.all(entries.map((e) => writeEntry(complaintId, snapshot.branch, e))),
+        project(complaintId, lastSeq, snapshot),
+        Promise.all(tasks.map(createTask)),
+      ]);
+      if (handoffSeq !== undefined) await writeLegalHandoff({ complaintId, seq: handoffSeq });
+      return {
+        notificationsCreated: written.reduce((n, w) => n + w.notificationsCreated, 0),
+        notificationIds: posted(written.flatMap((w) => w.notificationIds)),
+      };
     },
+
+    writeLegalHandoff,
   };
 }

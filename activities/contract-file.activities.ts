@@ -38,71 +38,109 @@ export interface ScheduleChangeInput {
   notify: Role[];
 }
 
-export function contractFileActivities(models: Models) {
+/** One entry of a contract's file as a step writes it. */
+export interface ContractEntry {
+  seq: number;
+  event: { type: string; at: string; by: string; data: Record<string, unknown> };
+  notify: Role[];
+}
+
+/** Everything one step of a schedule writes, in one activity: its entries, the projection and the calls it changed. */
+export interface ContractStepInput {
+  contractNo: string;
+  entries: ContractEntry[];
+  contract: ContractProjection;
+  /** Each changed call once, at its latest version. */
+  callbacks: CallbackChange[];
+}
+
+export function contractFileActivities(models: Models, postsToWebhook: boolean) {
   const { Contract, Callback, ContractEvent } = models;
+
+  function writeEntry(contractNo: string, branch: string, { seq, event, notify }: ContractEntry) {
+    const at = new Date(event.at);
+    const written = insertOnce(() =>
+      ContractEvent.updateOne(
+        { _id: `${contractNo}:${String(seq).padStart(6, '0')}` },
+        { $setOnInsert: { contractNo, seq, at, recordedAt: new Date(), type: event.type, by: event.by, data: event.data } },
+        { upsert: true },
+      ),
+    );
+    const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
+    // The stored case type keeps its historical value, so existing notices and filters stay consistent.
+    const message = `${subject}: ${event.type.replace(/_/g, ' ')}`;
+    const notices = createNotices(models, { caseId: contractNo, caseType: 'project', seq, type: event.type, branch, message, createdAt: at }, notify);
+    return Promise.all([written, notices]).then(([, n]) => n);
+  }
+
+  // Guarded by sequence so a late retry of an older step never overwrites a newer state.
+  function project(contractNo: string, seq: number, contract: ContractProjection) {
+    return Contract.updateOne(
+      { _id: contractNo, stateSeq: { $lt: seq } },
+      { $set: { stateSeq: seq, phase: contract.phase, milestones: contract.milestones, policyVersion: contract.policyVersion } },
+    );
+  }
+
+  async function writeCallback(contractNo: string, branch: string, at: Date, c: CallbackChange) {
+    await insertOnce(() =>
+      Callback.updateOne(
+        { _id: c.id },
+        { $setOnInsert: { contractNo, branch, kind: c.kind, dueAt: new Date(c.dueAt), status: c.status, attempts: 0, createdAt: at, version: 0 } },
+        { upsert: true },
+      ),
+    );
+    // Guarded by the callback's own version, so a late retry never undoes a newer outcome.
+    await Callback.updateOne(
+      { _id: c.id, version: { $lt: c.version } },
+      {
+        $set: {
+          dueAt: new Date(c.dueAt),
+          status: c.status,
+          outcome: c.outcome ?? null,
+          attempts: c.attempts,
+          complaintId: c.complaintId ?? null,
+          onTime: c.onTime ?? null,
+          updatedAt: at,
+          version: c.version,
+        },
+      },
+    );
+  }
+
+  const posted = (ids: string[]) => (postsToWebhook ? ids : []);
+
   return {
-    /** One change of a contract's callback schedule (the activity keeps its recorded name). */
+    /** One change per activity (the activity keeps its recorded name): what schedules before one-write-per-step replay against. */
     async recordScheduleChange(input: ScheduleChangeInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
       const { contractNo, seq, event, callbacks, notify } = input;
       const contract = (input.contract ?? input.project)!;
       const at = new Date(event.at);
-      const eventWritten = insertOnce(() =>
-        ContractEvent.updateOne(
-          { _id: `${contractNo}:${String(seq).padStart(6, '0')}` },
-          { $setOnInsert: { contractNo, seq, at, recordedAt: new Date(), type: event.type, by: event.by, data: event.data } },
-          { upsert: true },
-        ),
-      );
-      const projected = Contract.updateOne(
-        { _id: contractNo, stateSeq: { $lt: seq } },
-        { $set: { stateSeq: seq, phase: contract.phase, milestones: contract.milestones, policyVersion: contract.policyVersion } },
-      );
-      const callbackWrites = callbacks.map(async (c) => {
-        await insertOnce(() =>
-          Callback.updateOne(
-            { _id: c.id },
-            {
-              $setOnInsert: {
-                contractNo,
-                branch: contract.branch,
-                kind: c.kind,
-                dueAt: new Date(c.dueAt),
-                status: c.status,
-                attempts: 0,
-                createdAt: at,
-                version: 0,
-              },
-            },
-            { upsert: true },
-          ),
-        );
-        // Guarded by the callback's own version, so a late retry never undoes a newer outcome.
-        await Callback.updateOne(
-          { _id: c.id, version: { $lt: c.version } },
-          {
-            $set: {
-              dueAt: new Date(c.dueAt),
-              status: c.status,
-              outcome: c.outcome ?? null,
-              attempts: c.attempts,
-              complaintId: c.complaintId ?? null,
-              onTime: c.onTime ?? null,
-              updatedAt: at,
-              version: c.version,
-            },
-          },
-        );
-      });
-      const subject = typeof event.data.callbackId === 'string' ? `callback ${event.data.callbackId}` : `contract ${contractNo}`;
-      // The stored case type keeps its historical value, so existing notices and filters stay consistent.
-      const message = `${subject}: ${event.type.replace(/_/g, ' ')}`;
-      const notices = createNotices(
-        models,
-        { caseId: contractNo, caseType: 'project', seq, type: event.type, branch: contract.branch, message, createdAt: at },
-        notify,
-      );
-      const [, , , result] = await Promise.all([eventWritten, projected, Promise.all(callbackWrites), notices]);
-      return result;
+      const [result] = await Promise.all([
+        writeEntry(contractNo, contract.branch, { seq, event, notify }),
+        project(contractNo, seq, contract),
+        Promise.all(callbacks.map((c) => writeCallback(contractNo, contract.branch, at, c))),
+      ]);
+      return { notificationsCreated: result.notificationsCreated, notificationIds: posted(result.notificationIds) };
+    },
+
+    /** A whole step of the schedule in one write. */
+    async recordContractStep({
+      contractNo,
+      entries,
+      contract,
+      callbacks,
+    }: ContractStepInput): Promise<{ notificationsCreated: number; notificationIds: string[] }> {
+      const lastSeq = Math.max(...entries.map((e) => e.seq));
+      const at = new Date(entries[entries.length - 1]!.event.at);
+      const [written] = await Promise.all([
+        Promise.all(entries.map((e) => writeEntry(contractNo, contract.branch, e))),
+        project(contractNo, lastSeq, contract),
+        Promise.all(callbacks.map((c) => writeCallback(contractNo, contract.branch, at, c))),
+      ]);
+      return {
+        notificationsCreated: written.reduce((n, w) => n + w.notificationsCreated, 0),
+        notificationIds: posted(written.flatMap((w) => w.notificationIds)),
+      };
     },
   };
 }

@@ -3,25 +3,17 @@ import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import { computeKpis } from '../db/kpi-queries';
 import type { Policy } from '../domain/policy';
-import type { Role } from '../domain/roles';
 import { complaintFileActivities } from './complaint-file.activities';
 import { contractFileActivities } from './contract-file.activities';
 import { notificationActivities, type WebhookConfig } from './notification.activities';
+import { taskActivities } from './task.activities';
 
-export type { CaseEventInput, ComplaintSnapshot } from './complaint-file.activities';
-export type { CallbackChange, ScheduleChangeInput } from './contract-file.activities';
+export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';
+export type { CallbackChange, ContractEntry, ContractStepInput, ScheduleChangeInput } from './contract-file.activities';
 export { notificationMessage } from './complaint-file.activities';
 export { webhookSignature, type WebhookConfig } from './notification.activities';
 
-export interface TaskInput {
-  id: string;
-  type: string;
-  complaintId?: string;
-  contractNo?: string;
-  branch?: string;
-  assigneeRole: Role;
-  dueAt: string;
-}
+export type { TaskInput } from './task.activities';
 
 export interface ActivityDeps {
   models: Models;
@@ -31,10 +23,12 @@ export interface ActivityDeps {
 }
 
 export function createActivities({ models, webhook, policy }: ActivityDeps) {
-  const { Task, Summary } = models;
+  const { Summary } = models;
+  const tasks = taskActivities(models);
   return {
-    ...complaintFileActivities(models),
-    ...contractFileActivities(models),
+    ...tasks,
+    ...complaintFileActivities(models, Boolean(webhook), tasks.createTask),
+    ...contractFileActivities(models, Boolean(webhook)),
     ...notificationActivities(models, webhook),
 
     /** One summary per period and window: a second run for the same window finds it stored and writes nothing. */
@@ -51,13 +45,6 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
         ),
       );
       return { id, created };
-    },
-
-    async createTask(task: TaskInput): Promise<boolean> {
-      const { id, ...fields } = task;
-      return insertOnce(() =>
-        Task.updateOne({ _id: id }, { $setOnInsert: { ...fields, dueAt: new Date(task.dueAt), status: 'due', createdAt: new Date() } }, { upsert: true }),
-      );
     },
   };
 }

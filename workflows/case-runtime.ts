@@ -12,6 +12,15 @@ export const caseActivities = wf.proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** The step writer: one local activity per step (a marker in history, not three events), retried like the rest. */
+export const stepActivities = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Patch id: a step's entries, notices and tasks go to the database in one write at the end of the step. */
+export const ONE_WRITE_PER_STEP = 'one-write-per-step';
+
 /** Recent update ids a case remembers across continue-as-new, so a retried staff action is applied once. */
 export const HANDLED_UPDATES_KEPT = 100;
 
@@ -30,6 +39,8 @@ export interface UpdateSpec<A, R> {
 
 /** The side of a case the logic classes see; the workflow gives the real one, unit tests a fake. */
 export interface CaseEffects {
+  /** Decided once per run (patched): true writes each step once, at its end; false is the per-entry path of older runs. */
+  stepWrites: boolean;
   now(): number;
   patched(patchId: string): boolean;
   /** Wakes the case's clock: something changed that may move its next timer. */
@@ -43,13 +54,24 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   const missing = missingSearchAttributes(registered);
   if (missing.length) wf.log.warn('custom search attributes not registered; the case is not indexed on them', { missing });
   const deliveries = notificationDeliveries();
+  // Asked first thing in the run, so a replayed older run answers false for the whole run, not just until it catches up.
+  const stepWrites = wf.patched(ONE_WRITE_PER_STEP);
+  let lastIndexed: string | undefined;
+  /** Writes what a transition left pending; the case registers it once its logic exists. */
+  let flush: () => Promise<void> = async () => undefined;
   /** Counts changes; the clock loop sleeps until it moves or the next timer is due. */
   let changes = 0;
   // One lock for handlers and timers: a handler that awaits an activity never interleaves with another transition.
   let chain: Promise<unknown> = Promise.resolve();
 
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = chain.then(fn);
+    const run = chain.then(async () => {
+      try {
+        return await fn();
+      } finally {
+        await flush();
+      }
+    });
     chain = run.catch(() => undefined);
     return run;
   }
@@ -65,12 +87,19 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   }
 
   const effects: CaseEffects = {
+    stepWrites,
     now: () => Date.now(),
     patched: (patchId) => wf.patched(patchId),
     changed: () => void changes++,
     index(values, details) {
-      upsertIndexed(values, registered);
       wf.setCurrentDetails(details);
+      // One upsert per step, and none when the step moved nothing ops filter on (a warning, say).
+      if (stepWrites) {
+        const key = JSON.stringify(values);
+        if (key === lastIndexed) return;
+        lastIndexed = key;
+      }
+      upsertIndexed(values, registered);
     },
     deliver: (ids) => deliveries.send(ids),
   };
@@ -78,6 +107,10 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   return {
     effects,
     exclusive,
+    /** Registers the write that ends every transition (a no-op while nothing is pending). */
+    onTransitionEnd(write: () => Promise<void>): void {
+      flush = write;
+    },
     /** Resolves once everything queued on the lock so far has run. */
     idle: () => chain,
 

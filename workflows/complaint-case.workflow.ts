@@ -1,6 +1,6 @@
 // One durable case per complaint: wires staff actions to the case and runs its clock; the decisions live in complaint-case.ts.
 import * as wf from '@temporalio/workflow';
-import { caseActivities, createCaseRuntime } from './case-runtime';
+import { caseActivities, createCaseRuntime, stepActivities } from './case-runtime';
 import { registerComplaintActions } from './complaint-actions';
 import { Complaint, initialComplaintState } from './complaint-case';
 import { finished, nextTimer, wakeAt } from './complaint-clock';
@@ -13,10 +13,17 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
   const escalations = wf.metricMeter.createCounter('case_escalations', 'escalations', 'Complaint escalations by level reached');
   const c = new Complaint(input, state, {
     ...runtime.effects,
-    activities: caseActivities,
+    activities: {
+      recordCaseEvent: caseActivities.recordCaseEvent,
+      writeLegalHandoff: caseActivities.writeLegalHandoff,
+      createTask: caseActivities.createTask,
+      recordCaseStep: stepActivities.recordCaseStep,
+    },
     signalRepairDone: (contractNo, repair) => wf.getExternalWorkflowHandle(contractWorkflowId(contractNo)).signal(repairDoneSignal, repair),
     countEscalation: (level) => escalations.add(1, { level }),
   });
+
+  runtime.onTransitionEnd(() => c.flush());
 
   wf.setHandler(stateQuery, () => state);
   let intakeDone = carried !== undefined;
@@ -29,11 +36,15 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
 
   // Intake runs once per case, first in the lock, so an update sent with the start waits for it.
   if (!carried) {
-    void runtime.exclusive(async () => {
-      wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: `complaint:${state.kind}` });
-      await c.open(wf.workflowInfo().startTime.getTime());
-      intakeDone = true;
-    });
+    // Intake counts as done once its write has ended (after the lock section), so the api never reads a half-written case.
+    void runtime
+      .exclusive(async () => {
+        wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: `complaint:${state.kind}` });
+        await c.open(wf.workflowInfo().startTime.getTime());
+      })
+      .then(() => {
+        intakeDone = true;
+      });
   }
 
   // The case's clock: wake at the next timer or on any change, whichever comes first.

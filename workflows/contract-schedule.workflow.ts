@@ -1,6 +1,6 @@
 // One durable callback schedule per renovation contract, from signing to the end of the warranty; decisions in contract-schedule.ts.
 import * as wf from '@temporalio/workflow';
-import { caseActivities, createCaseRuntime } from './case-runtime';
+import { caseActivities, createCaseRuntime, stepActivities } from './case-runtime';
 import { registerContractActions, repairDone } from './contract-actions';
 import { ContractSchedule, initialContractState } from './contract-schedule';
 import { contractStateQuery, registrationUpdate, repairDoneSignal, type ContractInput, type ContractState } from './contract.messages';
@@ -11,7 +11,11 @@ export const HISTORY_BOUND = 2_000;
 export async function ContractCallbackSchedule(input: ContractInput, carried?: ContractState): Promise<ContractState> {
   const state: ContractState = carried ?? initialContractState(input);
   const runtime = createCaseRuntime(state, input.indexedAttributes);
-  const k = new ContractSchedule(input, state, { ...runtime.effects, activities: caseActivities });
+  const k = new ContractSchedule(input, state, {
+    ...runtime.effects,
+    activities: { recordScheduleChange: caseActivities.recordScheduleChange, recordContractStep: stepActivities.recordContractStep },
+  });
+  runtime.onTransitionEnd(() => k.flush());
   let registered = carried !== undefined;
 
   wf.setHandler(contractStateQuery, () => state);
@@ -24,11 +28,15 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
   wf.setHandler(repairDoneSignal, (repair) => void repairDone(k, repair));
 
   if (!carried) {
-    void runtime.exclusive(async () => {
-      wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: 'project' });
-      await k.register();
-      registered = true;
-    });
+    // Registration counts as done once its write has ended, so the api never reads a half-written schedule.
+    void runtime
+      .exclusive(async () => {
+        wf.metricMeter.createCounter('cases_opened', 'cases', 'Cases opened').add(1, { kind: 'project' });
+        await k.register();
+      })
+      .then(() => {
+        registered = true;
+      });
   } else {
     k.index();
   }

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities, type CaseEventInput } from '../../activities/create-activities';
+import { createActivities, type CaseEventInput, type CaseStepInput } from '../../activities/create-activities';
 import { stateQuery } from '../../workflows/complaint.messages';
 import { complaintInput, HOUR, MINUTE, openCase } from '../support/fixtures';
 import { freshDatabase, testWorker, timeSkippingEnvironment, type TestDatabase } from '../support/harness';
@@ -66,6 +66,31 @@ describe('activities over FerretDB', () => {
     await acts.recordCaseEvent({ ...eventInput(id, 3), snapshot: { ...eventInput(id, 3).snapshot, level: 'assistant' } });
     expect((await db.models.Complaint.findById(id).lean())!.level).toBe('supervisor');
   });
+
+  it('writes a whole step once, even retried concurrently, and asks for webhook posts only when a webhook is set', async () => {
+    const id = `C-${randomUUID().slice(0, 8)}`;
+    await db.models.Complaint.create({ _id: id, kind: 'customer', source: 'phone', workflowId: `complaint-${id}`, createdAt: new Date(), stateSeq: 0 });
+    const { event, notify, snapshot } = eventInput(id, 1);
+    const step = {
+      complaintId: id,
+      entries: [1, 2, 3].map((seq) => ({ seq, event: { ...event, type: seq === 3 ? 'legal_handoff' : 'escalated' }, notify })),
+      snapshot,
+      tasks: [{ id: `${id}:survey:0`, type: 'satisfaction_survey', complaintId: id, assigneeRole: 'assistant' as const, dueAt: event.at }],
+      handoffSeq: 2,
+    };
+    const quiet = createActivities({ models: db.models });
+    const results = await Promise.all([1, 2, 3].map(() => quiet.recordCaseStep(step)));
+    expect(results.reduce((n, r) => n + r.notificationsCreated, 0)).toBe(6);
+    expect(results.every((r) => r.notificationIds.length === 0)).toBe(true);
+    expect(await db.models.CaseEvent.countDocuments({ complaintId: id })).toBe(3);
+    expect(await db.models.Notification.countDocuments({ caseId: id })).toBe(6);
+    expect(await db.models.Task.countDocuments({ complaintId: id })).toBe(1);
+    const packet = await db.models.Handoff.findById(`${id}:2`).lean();
+    expect((packet!.history as { seq: number }[]).map((e) => e.seq)).toEqual([1, 2]);
+    expect((await db.models.Complaint.findById(id).lean())!.stateSeq).toBe(3);
+    const posting = createActivities({ models: db.models, webhook: { url: 'http://127.0.0.1:9/hook', secret: 'a-webhook-secret-0123' } });
+    expect((await posting.recordCaseStep(step)).notificationIds).toHaveLength(6);
+  });
 });
 
 describe('a worker that crashes after writing', () => {
@@ -81,10 +106,10 @@ describe('a worker that crashes after writing', () => {
     worker = await testWorker(env.nativeConnection, db.models, taskQueue, {
       activities: {
         ...real,
-        // Every event's first attempt writes, then dies before reporting: Temporal retries it.
-        async recordCaseEvent(input: CaseEventInput) {
-          const result = await real.recordCaseEvent(input);
-          const key = `${input.complaintId}:${input.seq}`;
+        // Every step's first attempt writes, then dies before reporting: Temporal retries it.
+        async recordCaseStep(input: CaseStepInput) {
+          const result = await real.recordCaseStep(input);
+          const key = `${input.complaintId}:${input.entries[0]!.seq}`;
           if (!crashed.has(key)) {
             crashed.add(key);
             throw new Error('worker crashed after the write');

@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Activities, CaseEventInput, ScheduleChangeInput } from '../../activities/create-activities';
+import type { Activities, CaseStepInput, ContractStepInput } from '../../activities/create-activities';
+import { temporal } from '@temporalio/proto';
 import { startOrAttach } from '../../api/services/case-workflows';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, stateQuery } from '../../workflows/complaint.messages';
 import { CONTRACT_WORKFLOW, contractStateQuery, contractWorkflowId, registrationUpdate } from '../../workflows/contract.messages';
@@ -11,16 +12,21 @@ import { timeSkippingEnvironment } from '../support/harness';
 
 type Env = Awaited<ReturnType<typeof timeSkippingEnvironment>>;
 
-const caseEvents: CaseEventInput[] = [];
-const scheduleChanges: ScheduleChangeInput[] = [];
+const caseSteps: CaseStepInput[] = [];
+const contractSteps: ContractStepInput[] = [];
 const answer = { notificationsCreated: 0, notificationIds: [] as string[] };
+const perEntry = async (): Promise<typeof answer> => {
+  throw new Error('new cases write whole steps');
+};
 const stubs: Activities = {
-  recordCaseEvent: async (e) => {
-    caseEvents.push(e);
+  recordCaseEvent: perEntry,
+  recordScheduleChange: perEntry,
+  recordCaseStep: async (step) => {
+    caseSteps.push(step);
     return answer;
   },
-  recordScheduleChange: async (c) => {
-    scheduleChanges.push(c);
+  recordContractStep: async (step) => {
+    contractSteps.push(step);
     return answer;
   },
   writeLegalHandoff: async ({ complaintId, seq }) => `${complaintId}:${seq}`,
@@ -59,9 +65,29 @@ describe('cases with stubbed activities', () => {
     await env.sleep(40 * 24 * HOUR);
     const state = await env.client.workflow.getHandle(workflowId).query(stateQuery);
     expect(state).toMatchObject({ status: 'legal', level: 'legal' });
-    const mine = caseEvents.filter((e) => e.complaintId === input.complaintId);
-    expect(mine[0]!.event.type).toBe('opened');
-    expect(mine.at(-1)!.event.type).toBe('legal_handoff');
+    const steps = caseSteps.filter((e) => e.complaintId === input.complaintId);
+    expect(steps[0]!.entries[0]!.event.type).toBe('opened');
+    // The hand-over is one step: the missed deadline, the escalation, its packet and the handoff entry written together.
+    const last = steps.at(-1)!;
+    expect(last.entries.map((e) => e.event.type)).toEqual(['deadline_missed', 'escalated', 'legal_handoff']);
+    expect(last.handoffSeq).toBe(last.entries[1]!.seq);
+    const seqs = steps.flatMap((st) => st.entries.map((e) => e.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    // Each step its timers take costs one local activity (a marker), no regular activity, at most one index update.
+    const T = temporal.api.enums.v1.EventType;
+    const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(0);
+    const timerSteps: Record<number, number>[] = [];
+    for (const e of events) {
+      if (e.eventType === T.EVENT_TYPE_TIMER_FIRED) timerSteps.push({});
+      const step = timerSteps.at(-1);
+      if (step) step[e.eventType ?? 0] = (step[e.eventType ?? 0] ?? 0) + 1;
+    }
+    expect(timerSteps.length).toBeGreaterThan(5);
+    for (const step of timerSteps) {
+      expect(step[T.EVENT_TYPE_MARKER_RECORDED] ?? 0).toBeLessThanOrEqual(1);
+      expect(step[T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES] ?? 0).toBeLessThanOrEqual(1);
+    }
   });
 
   it('registers a contract under the new workflow type and records its first entry', async () => {
@@ -71,7 +97,7 @@ describe('cases with stubbed activities', () => {
     const handle = env.client.workflow.getHandle(workflowId);
     expect((await handle.describe()).type).toBe('ContractCallbackSchedule');
     expect((await handle.query(contractStateQuery)).seq).toBeGreaterThan(0);
-    expect(scheduleChanges.find((c) => c.contractNo === input.contractNo)?.event.type).toBe('registered');
+    expect(contractSteps.find((c) => c.contractNo === input.contractNo)?.entries[0]?.event.type).toBe('registered');
   });
 
   it('still runs schedules started under the old type name', async () => {

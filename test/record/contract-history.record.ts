@@ -32,7 +32,7 @@ it('records a contract schedule from signing into construction', async () => {
     await h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'pennant_received', at: new Date(now + 20 * DAY).toISOString() }] });
     // Only the last run's history is exported; end inside the construction run so it holds the most kinds of event.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', h.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'contract-schedule-v2.json'), json);
+    writeFileSync(path.join(DIR, 'contract-schedule-v3.json'), json);
   });
   await env.teardown();
   await db.close();

@@ -17,6 +17,8 @@ function harness(patch: Partial<ComplaintInput> = {}) {
   const input = complaintInput({ openedAt: new Date(now).toISOString(), ...patch });
   const state = initialComplaintState(input);
   const c = new Complaint(input, state, {
+    // The per-entry path: every entry reaches the stub as it is recorded (the step path is covered on the time-skipping server).
+    stepWrites: false,
     now: () => now,
     patched: () => true,
     changed: () => undefined,
@@ -30,6 +32,9 @@ function harness(patch: Partial<ComplaintInput> = {}) {
       recordCaseEvent: async (e) => {
         events.push(e);
         return { notificationsCreated: 0, notificationIds: [] };
+      },
+      recordCaseStep: async () => {
+        throw new Error('the per-entry path writes no steps');
       },
       writeLegalHandoff: async ({ complaintId, seq }) => `${complaintId}:${seq}`,
       createTask: async (t) => {

@@ -1,0 +1,25 @@
+// Tasks a case leaves for staff outside its own clock (a survey, a post-repair call without a schedule): written once per id.
+import type { Models } from '../db/models';
+import { insertOnce } from '../db/models';
+import type { Role } from '../domain/roles';
+
+export interface TaskInput {
+  id: string;
+  type: string;
+  complaintId?: string;
+  contractNo?: string;
+  branch?: string;
+  assigneeRole: Role;
+  dueAt: string;
+}
+
+export function taskActivities({ Task }: Models) {
+  return {
+    async createTask(task: TaskInput): Promise<boolean> {
+      const { id, ...fields } = task;
+      return insertOnce(() =>
+        Task.updateOne({ _id: id }, { $setOnInsert: { ...fields, dueAt: new Date(task.dueAt), status: 'due', createdAt: new Date() } }, { upsert: true }),
+      );
+    },
+  };
+}
