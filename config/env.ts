@@ -30,6 +30,8 @@ const envSchema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   API_METRICS_PORT: port(9465),
   METRICS_PORT: port(9464),
+  // Sleeping cases need no memory: a bounded cache keeps worker RSS flat however many cases are open (bench/RESULTS.md).
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(1000),
 });
 
 const checkedEnv = envSchema.superRefine((e, ctx) => {

@@ -13,6 +13,8 @@ export interface WorkerDeps {
   policy?: Policy;
   /** A prebuilt bundle (tests build it once); otherwise the workflows folder is bundled at start. */
   workflowBundlePath?: string;
+  /** Workflows kept in memory between tasks; the rest replay from history when they wake. */
+  maxCachedWorkflows?: number;
   overrides?: Partial<WorkerOptions>;
 }
 
@@ -21,13 +23,16 @@ export function workflowsPath(): string {
 }
 
 /** The one worker of the project: every workflow type and the activity factory wired over the given models. */
-export async function createWorker({ connection, namespace, taskQueue, models, webhook, policy, workflowBundlePath, overrides }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, namespace, taskQueue, models, webhook, policy, workflowBundlePath, maxCachedWorkflows = 1000, overrides }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: workflowsPath() }),
     activities: createActivities({ models, webhook, policy }),
+    // Bounded, not the SDK's heap-sized default (~2,300 on a 4 GiB heap): cases sleep for days, and an evicted case
+    // costs one replay of its short (continue-as-new-bounded) history when it wakes; RSS then stays flat (bench).
+    maxCachedWorkflows,
     ...overrides,
   });
 }

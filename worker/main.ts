@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     models: createModels(db),
     webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '' } : undefined,
     policy,
+    maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
   });
   logger.info(
     {
