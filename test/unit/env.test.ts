@@ -39,6 +39,7 @@ describe('parseEnv', () => {
       LOG_LEVEL: 'info',
       BODY_LIMIT: '100kb',
       METRICS_PORT: 9464,
+      WORKER_CACHED_WORKFLOWS: 1000,
       API_METRICS_PORT: 9465,
     });
   });
