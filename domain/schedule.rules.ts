@@ -45,10 +45,14 @@ function due(instant: number, policy: Policy): number {
   return shiftToWorkingDay(instant, policy.calendar);
 }
 
-export function warrantyEnd(m: Milestones, policy: Policy): number | undefined {
-  return m.completedAt === undefined
-    ? undefined
-    : addDurationInZone(m.completedAt, durationTimes(policy.callbacks.warrantyInterval, m.warrantyMonths), policy.calendar.timeZone);
+/**
+ * When the schedule ends. The warranty's own end may fall on a weekend or holiday while its last call moves to the
+ * next working day; with `keepLastCall` the schedule runs until that call is due, so it is never dropped.
+ */
+export function warrantyEnd(m: Milestones, policy: Policy, keepLastCall = false): number | undefined {
+  if (m.completedAt === undefined) return undefined;
+  const end = addDurationInZone(m.completedAt, durationTimes(policy.callbacks.warrantyInterval, m.warrantyMonths), policy.calendar.timeZone);
+  return keepLastCall && m.warrantyMonths > 0 ? Math.max(end, due(end, policy)) : end;
 }
 
 /**
@@ -106,9 +110,9 @@ export function durationTimes(iso: string, k: number): string {
   return iso.replace(/(\d+(?:\.\d+)?)([YMWDHS])/g, (_, n: string, unit: string) => `${Number(n) * k}${unit}`);
 }
 
-export function phaseOf(m: Milestones, completionCallbackCreated: boolean, now: number, policy: Policy): Phase {
+export function phaseOf(m: Milestones, completionCallbackCreated: boolean, now: number, policy: Policy, keepLastCall = false): Phase {
   if (m.cancelledAt !== undefined) return 'cancelled';
-  const end = warrantyEnd(m, policy);
+  const end = warrantyEnd(m, policy, keepLastCall);
   if (end !== undefined && now >= end) return 'closed';
   if (m.completedAt !== undefined) return completionCallbackCreated ? 'warranty' : 'completed';
   if (m.workStartedAt !== undefined) return 'construction';

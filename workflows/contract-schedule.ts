@@ -9,6 +9,7 @@ import type { CaseEffects } from './case-runtime';
 import type { CallbackState, ContractInput, ContractState } from './contract.messages';
 
 export const SYSTEM = 'system';
+export const KEEP_LAST_WARRANTY_CALL = 'keep-last-warranty-call';
 /** Statuses of a call still waiting for someone to make it. */
 export const OPEN = new Set(['due', 'overdue', 'escalated']);
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -216,9 +217,14 @@ export class ContractSchedule {
     const timers = this.state.open.flatMap((c) => this.callbackTimers(c));
     const planned = this.nextPlanned(now);
     if (planned !== undefined) timers.push({ at: planned, fire: () => this.createDue(this.now()) });
-    const end = warrantyEnd(this.m, this.policy);
+    const end = warrantyEnd(this.m, this.policy, this.keepsLastCall());
     if (end !== undefined && this.state.phase !== 'closed' && this.state.phase !== 'cancelled') timers.push({ at: end, fire: async () => undefined });
     return timers.sort((a, b) => a.at - b.at)[0];
+  }
+
+  /** Patched: older runs ended at the warranty's unshifted end and could drop a last call moved past it. */
+  keepsLastCall(): boolean {
+    return this.m.completedAt !== undefined && this.fx.patched(KEEP_LAST_WARRANTY_CALL);
   }
 
   /** Closed callbacks leave the open list; their outcome stays known for idempotent repeats. */
@@ -235,7 +241,7 @@ export class ContractSchedule {
   async updatePhase(): Promise<boolean> {
     const s = this.state;
     const completionCreated = s.created.some((id) => id.startsWith(`${s.contractNo}.completion.`));
-    const phase = phaseOf(this.m, completionCreated, this.now(), this.policy);
+    const phase = phaseOf(this.m, completionCreated, this.now(), this.policy, this.keepsLastCall());
     if (phase === s.phase) return false;
     const from = s.phase;
     s.phase = phase;

@@ -89,3 +89,33 @@ describe('checkMilestone', () => {
     expect(checkMilestone(m, 'pennant_received', signed + 4 * DAY, undefined, now)).toMatchObject({ code: 'CONTRACT_CANCELLED' });
   });
 });
+
+describe('the last warranty call', () => {
+  // The company calendar: weekends and 2026-2027 holidays move calls to the next working day.
+  const calendarPolicy = policyWith(() => undefined);
+  const completions = Array.from({ length: 366 }, (_, d) => Date.parse('2026-01-01T02:00:00Z') + d * DAY);
+  const lastCall = (m: Milestones) =>
+    plannedCallbacks('C1', m, calendarPolicy, m.completedAt! + 3 * 366 * DAY)
+      .filter((p) => p.kind === 'warranty')
+      .at(-1)!;
+
+  it('was dropped by the unshifted end whenever the warranty ended on a weekend or holiday (the bug, proven)', () => {
+    const dropped = completions.filter((completedAt) => {
+      const m = milestones({ workStartedAt: completedAt - 30 * DAY, completedAt, warrantyMonths: 12 });
+      return phaseOf(m, true, lastCall(m).dueAt - 1, calendarPolicy) === 'closed';
+    });
+    expect(dropped.length).toBeGreaterThan(100);
+  });
+
+  it('always exists before the schedule closes, for every end date of a full year', () => {
+    for (const completedAt of completions) {
+      for (const warrantyMonths of [1, 12, 24]) {
+        const m = milestones({ workStartedAt: completedAt - 30 * DAY, completedAt, warrantyMonths });
+        const last = lastCall(m);
+        expect(phaseOf(m, true, last.dueAt - 1, calendarPolicy, true)).toBe('warranty');
+        expect(warrantyEnd(m, calendarPolicy, true)).toBeGreaterThanOrEqual(last.dueAt);
+        expect(phaseOf(m, true, last.dueAt, calendarPolicy, true)).toBe('closed');
+      }
+    }
+  });
+});
