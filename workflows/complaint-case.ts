@@ -1,6 +1,7 @@
 // A complaint case's state and decisions: the ladder, its deadlines and the case file, free of Temporal so unit tests drive it.
 import type { Activities, CaseEntry, TaskInput } from '../activities/create-activities';
 import { effectiveSeverity, initialLevel, isExternalSource, lastRound, roundLevel, routeFor, stepDeadlineMs, type Step } from '../domain/complaint.rules';
+import { shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import type { ComplaintPolicy } from '../domain/policy';
 import type { Level, Role } from '../domain/roles';
@@ -243,7 +244,9 @@ export class Complaint {
         // No running schedule for this contract (never registered, or already closed): fall back to a task.
       }
     }
-    const dueAt = iso(Date.parse(repairCompletedAt) + durationMs(this.policy.postRepairCallback));
+    const at = Date.parse(repairCompletedAt) + durationMs(this.policy.postRepairCallback);
+    // "About 3 days": on the next working day, as the contract's schedule would book it (patched).
+    const dueAt = iso(this.fx.patched('calendar-aware-calls') ? shiftToWorkingDay(at, this.input.policy.calendar) : at);
     await this.createTask({
       id: `${s.complaintId}:post_repair`,
       type: 'post_repair_callback',

@@ -1,6 +1,5 @@
 // Staff actions on a contract's callback schedule: milestones, callback outcomes, and the repair a complaint reports.
 import type { UpdateDefinition } from '@temporalio/common';
-import { durationMs } from '../domain/duration';
 import { checkMilestone, type CallbackResult } from '../domain/schedule.rules';
 import type { UpdateSpec } from './case-runtime';
 import { iso, type ContractSchedule } from './contract-schedule';
@@ -133,7 +132,7 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
           const data = { callbackId: c.id, attempts: c.attempts, unreachable: true, notes: arg.notes };
           await k.record('callback_not_reached', by, data, [c], first ? ['supervisor'] : []);
         } else {
-          c.activeSince = c.dueAt = k.now() + durationMs(cb.notReachedRetry);
+          c.activeSince = c.dueAt = k.retryAt(k.now());
           c.status = 'due';
           c.reminded = false;
           await k.record('callback_not_reached', by, { callbackId: c.id, attempts: c.attempts, retryAt: iso(c.dueAt), notes: arg.notes }, [c]);

@@ -1,6 +1,6 @@
 // A contract's callback schedule: which calls are due, their reminders and escalations, the phase; free of Temporal.
 import type { Activities, ContractEntry } from '../activities/create-activities';
-import { addDurationInZone } from '../domain/calendar';
+import { addDurationInZone, shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import type { Policy } from '../domain/policy';
 import type { Role } from '../domain/roles';
@@ -10,9 +10,13 @@ import type { CallbackState, ContractInput, ContractState } from './contract.mes
 
 export const SYSTEM = 'system';
 export const KEEP_LAST_WARRANTY_CALL = 'keep-last-warranty-call';
+/** Patch id: retries land on working days, and a late milestone greets no holiday that is already over. */
+export const CALENDAR_AWARE_CALLS = 'calendar-aware-calls';
 /** Statuses of a call still waiting for someone to make it. */
 export const OPEN = new Set(['due', 'overdue', 'escalated']);
 export const iso = (ms: number) => new Date(ms).toISOString();
+/** A greeting more than this late missed its holiday (greetings are due at 10:00 on the holiday's first day). */
+const GREETING_LATE_MS = 86_400_000;
 
 export interface ContractEffects extends CaseEffects {
   activities: Pick<Activities, 'recordScheduleChange' | 'recordContractStep'>;
@@ -148,7 +152,14 @@ export class ContractSchedule {
     const s = this.state;
     if (this.m.cancelledAt !== undefined) return;
     const created = new Set(s.created);
-    const due = this.planned(now).filter((p) => p.dueAt <= now && !created.has(p.id));
+    let due = this.planned(now).filter((p) => p.dueAt <= now && !created.has(p.id));
+    // A holiday greeting is for the holiday: one whose day is over when a late milestone reveals it is not made.
+    const over = due.filter((p) => p.kind === 'holiday_greeting' && now - p.dueAt > GREETING_LATE_MS);
+    if (over.length && this.fx.patched(CALENDAR_AWARE_CALLS)) {
+      s.created.push(...over.map((p) => p.id));
+      due = due.filter((p) => !over.includes(p));
+      await this.record('callbacks_skipped', SYSTEM, { count: over.length, kinds: ['holiday_greeting'], reason: 'holiday_over' });
+    }
     if (this.fx.patched('late-milestone-catch-up')) {
       // A milestone recorded very late makes every past-due call up to the policy's bound, beyond it only the latest.
       const max = this.policy.callbacks.maxLateCallsPerKind ?? 3;
@@ -220,6 +231,12 @@ export class ContractSchedule {
     const end = warrantyEnd(this.m, this.policy, this.keepsLastCall());
     if (end !== undefined && this.state.phase !== 'closed' && this.state.phase !== 'cancelled') timers.push({ at: end, fire: async () => undefined });
     return timers.sort((a, b) => a.at - b.at)[0];
+  }
+
+  /** When a call nobody answered is tried again: the policy's interval later, on a working day (patched). */
+  retryAt(now: number): number {
+    const at = now + durationMs(this.policy.callbacks.notReachedRetry);
+    return this.fx.patched(CALENDAR_AWARE_CALLS) ? shiftToWorkingDay(at, this.policy.calendar) : at;
   }
 
   /** Patched: older runs ended at the warranty's unshifted end and could drop a last call moved past it. */

@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { milestoneUpdate, outcomeUpdate, contractStateQuery, repairDoneSignal } from '../../workflows/contract.messages';
 import { HISTORY_BOUND } from '../../workflows/contract-schedule.workflow';
+import { isWorkingDay, localDate } from '../../domain/calendar';
 import { actors, complaintInput, HOUR, openCase, openContract, policyWith, contractInput, SCHEDULE_POLICY } from '../support/fixtures';
 import { acknowledgeUpdate, feedbackUpdate } from '../../workflows/complaint.messages';
 import { updateRefusal, useCaseWorld } from '../support/harness';
@@ -122,14 +123,28 @@ describe('renovation callback schedule', () => {
 
   it('catches up a very late work start with one construction call, not one per missed interval', async () => {
     const now = await w.env.currentTimeMs();
-    const input = contractInput({ contractSignedAt: new Date(now - 400 * DAY).toISOString(), plannedCompletionAt: new Date(now + 30 * DAY).toISOString() });
+    // Two holidays between the late work start and now (the shared test clock may be years ahead of the real one).
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const policy = policyWith((p) => {
+      p.calendar.publicHolidays = [
+        { date: day(now - 200 * DAY), name: 'Past Day' },
+        { date: day(now - 100 * DAY), name: 'Later Past Day' },
+      ];
+      p.calendar.makeUpWorkingDays = [];
+    });
+    const input = contractInput({ contractSignedAt: new Date(now - 400 * DAY).toISOString(), plannedCompletionAt: new Date(now + 30 * DAY).toISOString(), policy });
     const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 390 * DAY).toISOString());
-    const construction = (await callbacks(input.contractNo)).filter((x) => x.id.startsWith('construction.'));
+    const created = await callbacks(input.contractNo);
+    const construction = created.filter((x) => x.id.startsWith('construction.'));
     expect(construction).toHaveLength(1);
+    // No greeting for a holiday that is already over.
+    expect(created.filter((x) => x.id.startsWith('holiday_greeting.') && Date.parse(x.dueAt) < now - DAY)).toEqual([]);
+    const over = await w.db.models.ContractEvent.findOne({ contractNo: input.contractNo, type: 'callbacks_skipped', 'data.reason': 'holiday_over' }).lean();
+    expect(over!.data.count).toBeGreaterThan(0);
     // 10 d, 25 d, then every 15 d: the 26th call (at 385 d) is the latest past due.
     expect(construction[0]!.id).toBe('construction.26');
-    const skipped = await w.db.models.ContractEvent.findOne({ contractNo: input.contractNo, type: 'callbacks_skipped' }).lean();
+    const skipped = await w.db.models.ContractEvent.findOne({ contractNo: input.contractNo, type: 'callbacks_skipped', 'data.kinds': 'construction' }).lean();
     expect(skipped!.data).toMatchObject({ count: 25 });
   });
 
@@ -142,10 +157,13 @@ describe('renovation callback schedule', () => {
     expect(first.callback).toMatchObject({ status: 'due', attempts: 1 });
     const retryAt = Date.parse(first.callback.dueAt);
     expect(retryAt - (await w.env.currentTimeMs())).toBeGreaterThan(DAY - HOUR);
+    // The retry lands on a working day of the company calendar, never on a weekend or holiday.
+    expect(isWorkingDay(localDate(retryAt, SCHEDULE_POLICY.calendar.timeZone), SCHEDULE_POLICY.calendar)).toBe(true);
     expect(await updateRefusal(outcome(h, id, 'not_reached'))).toBe('CALLBACK_NOT_DUE');
-    await w.env.sleep(DAY);
-    expect((await outcome(h, id, 'not_reached')).callback).toMatchObject({ status: 'due', attempts: 2 });
-    await w.env.sleep(DAY);
+    await sleepUntil(first.callback.dueAt);
+    const second = await outcome(h, id, 'not_reached');
+    expect(second.callback).toMatchObject({ status: 'due', attempts: 2 });
+    await sleepUntil(second.callback.dueAt);
     const third = await outcome(h, id, 'not_reached');
     expect(third.callback).toMatchObject({ status: 'escalated', attempts: 3 });
     const unreachable = await w.db.models.Notification.find({ caseId: input.contractNo, type: 'callback_not_reached' }).lean();
