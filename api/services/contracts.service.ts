@@ -129,7 +129,10 @@ export function createContractService(deps: ContractDeps) {
         mismatch: () => conflict(body.contractNo),
         run: () => registerOnce(body, user, requestHash),
       });
-      return replayed ? { ...value, created: false } : value;
+      if (!replayed) return value;
+      // The stored answer, with the contract's phase as of now (a cancelled contract says so).
+      const phase = ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? value.body.phase;
+      return { created: false, body: { ...value.body, phase } };
     },
 
     /** Forwards a milestone to the schedule; once the schedule has finished, the projection answers. */
