@@ -10,7 +10,7 @@ import { ROLES } from '../domain/roles';
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.tools', 'hostile');
 const EXAMPLES = process.env.HOSTILE_EXAMPLES ?? '15';
-const MAX_TIME = process.env.HOSTILE_MAX_TIME ?? '180';
+const MAX_TIME = process.env.HOSTILE_MAX_TIME ?? '150';
 
 async function mint(secret: string, roles: readonly string[], branch?: string): Promise<string> {
   return new SignJWT({ name: 'Hostile Suite', roles: [...roles], ...(branch ? { branch } : {}) })
