@@ -60,7 +60,9 @@ export function createIdempotency(models: Models, options: IdempotencyOptions = 
         .catch(() => undefined);
       throw err;
     }
-    await Store().updateOne({ _id: id }, { $set: { state: 'done', doneAt: new Date(), response: value } });
+    // Stored as its JSON: an undefined field must stay absent in the replay, not come back as null.
+    const response = value === undefined ? null : JSON.parse(JSON.stringify(value));
+    await Store().updateOne({ _id: id }, { $set: { state: 'done', doneAt: new Date(), response } });
     return { value, replayed: false };
   }
 
