@@ -9,6 +9,8 @@ import type { Models } from '../db/models';
 import type { Policy } from '../schemas/policy.schema';
 import { createAuthenticator } from './auth';
 import { AppError, errorBody, errorHandler } from './errors';
+import { knownPaths, methodNotAllowed } from './http-guards';
+import { createIdempotency } from './idempotency';
 import { complaintRoutes } from './routes/complaints.routes';
 import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
@@ -63,7 +65,8 @@ export function createApp(deps: AppDeps) {
     next();
   });
   if (deps.metrics) app.use(deps.metrics.middleware);
-  app.use(express.json({ limit: deps.bodyLimit, type: 'application/json' }));
+  let known: ReturnType<typeof knownPaths> = [];
+  app.use(methodNotAllowed(() => known));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -77,13 +80,25 @@ export function createApp(deps: AppDeps) {
   const registry = new OpenAPIRegistry();
   const v1 = express.Router();
   const authenticate = createAuthenticator(deps.jwtSecret);
-  const complaints = createComplaintService(deps);
+  // One Idempotency-Key store for every route (MongoDB across replicas, a promise map inside this one).
+  const idempotency = createIdempotency(deps.models);
+  const complaints = createComplaintService({ ...deps, idempotency });
   complaintRoutes(v1, registry, authenticate, complaints);
-  contractRoutes(v1, registry, authenticate, createContractService({ ...deps, complaints }));
+  contractRoutes(v1, registry, authenticate, createContractService({ ...deps, idempotency, complaints }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
-  app.use('/v1', v1);
+  // The token is checked before the body is read: without one, even a malformed body gets 401.
+  app.use(
+    '/v1',
+    async (req, res, next) => {
+      res.locals.user = await authenticate(req.headers.authorization);
+      next();
+    },
+    express.json({ limit: deps.bodyLimit, type: 'application/json' }),
+    v1,
+  );
 
   const openapi = buildOpenApi(registry);
+  known = knownPaths(openapi.paths ?? {}, { '/healthz': ['GET'], '/readyz': ['GET'], '/openapi.json': ['GET'] });
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });

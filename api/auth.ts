@@ -12,6 +12,10 @@ export const claimsSchema = z.object({
 });
 export type StaffUser = z.infer<typeof claimsSchema>;
 
+const CLOCK_SKEW_SEC = 120;
+/** The longest a token may live (exp minus iat, or minus now without iat). */
+const MAX_LIFETIME_SEC = 24 * 3600;
+
 export function createAuthenticator(secret: string) {
   const key = new TextEncoder().encode(secret);
   return async function authenticate(header: string | undefined): Promise<StaffUser> {
@@ -23,6 +27,11 @@ export function createAuthenticator(secret: string) {
     } catch {
       throw new AppError('UNAUTHENTICATED', 'the bearer token is invalid or expired');
     }
+    // A token from the future or one that lives for years is forged or mis-issued, even with a valid signature.
+    const { iat, exp } = payload as { iat?: number; exp: number };
+    const nowSec = Date.now() / 1000;
+    if (iat !== undefined && iat > nowSec + CLOCK_SKEW_SEC) throw new AppError('UNAUTHENTICATED', 'the bearer token is issued in the future');
+    if (exp - (iat ?? nowSec) > MAX_LIFETIME_SEC) throw new AppError('UNAUTHENTICATED', 'the bearer token lives longer than 24 hours');
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new AppError('UNAUTHENTICATED', 'the bearer token lacks valid sub, name or roles claims');
     return claims.data;

@@ -13,7 +13,7 @@ export function decodeCursor(cursor: string | undefined): { at: Date; id: string
     if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
     return { at: date, id };
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor is not one this API returned', [
+    throw new AppError('RULE_VIOLATED', 'cursor is not one this API returned', [
       { field: 'cursor', rule: 'opaque_cursor', message: 'pass nextCursor from the previous page unchanged' },
     ]);
   }

@@ -18,6 +18,12 @@ const API_ERROR_STATUS = {
   NOT_FOUND: 404,
   CASE_FINISHED: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  METHOD_NOT_ALLOWED: 405,
+  HEADERS_TOO_LARGE: 431,
+  RULE_VIOLATED: 422,
+  TOO_MANY_REQUESTS: 429,
+  UNAVAILABLE: 503,
   CONTRACT_CONFLICT: 409,
   CONTRACT_CLOSED: 409,
   REAL_NAME_REQUIRED: 422,
@@ -59,6 +65,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Seconds a client should wait before retrying (sent as Retry-After). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -71,6 +79,50 @@ function isCode(code: string | undefined | null): code is ErrorCode {
   return !!code && code in ERROR_STATUS;
 }
 
+/** The error and its causes, outermost first (bounded: causes can be circular). */
+function causeChain(err: unknown): { name?: string; message?: string; code?: unknown; details?: unknown }[] {
+  const chain: { name?: string; message?: string; code?: unknown }[] = [];
+  for (let e = err as { cause?: unknown } | undefined; e && typeof e === 'object' && chain.length < 6; e = e.cause as typeof e) {
+    if (chain.includes(e as never)) break;
+    chain.push(e as never);
+  }
+  return chain;
+}
+
+// gRPC status codes Temporal answers with when it is overloaded or briefly unreachable.
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const BUSY = /in-flight updates|resource.?exhausted|update was aborted|too many|rate limit/i;
+const DOWN = /ECONNREFUSED|ECONNRESET|server selection|not connected|topology was destroyed|UNAVAILABLE/i;
+
+/** Temporal refusing more work (in-flight update limit, aborted update) or a dependency down: retryable, never a 500. */
+function transientError(err: unknown): AppError | undefined {
+  for (const e of causeChain(err)) {
+    const text = `${e.name ?? ''} ${e.message ?? ''} ${typeof e.details === 'string' ? e.details : ''}`;
+    if (e.code === GRPC_RESOURCE_EXHAUSTED || BUSY.test(text)) {
+      return new AppError('TOO_MANY_REQUESTS', 'the case is busy with other requests; retry shortly', [], 2);
+    }
+    if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED || e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || DOWN.test(text)) {
+      return new AppError('UNAVAILABLE', 'a backing service is briefly unavailable; retry shortly', [], 5);
+    }
+    if (typeof e.name === 'string' && /^Mongo(Network|ServerSelection|NotConnected)/.test(e.name)) {
+      return new AppError('UNAVAILABLE', 'the database is briefly unavailable; retry shortly', [], 5);
+    }
+  }
+  return undefined;
+}
+
+/** A loggable summary of an error and its causes (the raw Temporal errors are circular and do not serialize). */
+export function describeError(err: unknown): Record<string, unknown>[] {
+  return causeChain(err).map((e) => ({
+    name: e.name,
+    message: e.message,
+    code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
+    stack: typeof (e as { stack?: unknown }).stack === 'string' ? (e as { stack: string }).stack.split('\n').slice(0, 6).join('\n') : undefined,
+  }));
+}
+
 /** Turns anything thrown into an AppError; workflow rejections keep their stable code. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -78,6 +130,8 @@ export function toAppError(err: unknown): AppError {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && isCode(cause.type)) return new AppError(cause.type, cause.message);
   }
+  const transient = transientError(err);
+  if (transient) return transient;
   if (err instanceof WorkflowNotFoundError) return new AppError('CASE_FINISHED', 'the case has finished and takes no more actions');
   if (err instanceof URIError) return new AppError('MALFORMED_PATH', 'the request path is not valid percent-encoded UTF-8');
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string };
@@ -99,7 +153,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   // biome-ignore lint/correctness/noUnusedFunctionParameters: Express recognises an error handler by its four parameters
   return (err, req, res, _next) => {
     const appError = toAppError(err);
-    if (appError.status >= 500) logger.error({ err, reqId: res.locals.requestId as string }, 'request failed');
+    if (appError.status >= 500 || appError.status === 429) {
+      logger.error({ error: describeError(err), code: appError.code, reqId: res.locals.requestId as string }, 'request failed');
+    }
+    if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));
     res.status(appError.status).json(errorBody(appError));
   };
 }

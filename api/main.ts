@@ -5,6 +5,7 @@ import { logger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { connectDatabase, createModels } from '../db/models';
 import { createApp } from './app';
+import { createHttpServer } from './http-guards';
 import { createApiMetrics } from './metrics';
 import { registeredSearchAttributes } from './services/search-attributes.service';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     },
   });
 
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const server = createHttpServer(app).listen(config.PORT, config.HOST, () => {
     logger.info(
       { url: `http://${config.HOST}:${config.PORT}`, metrics: `http://${config.HOST}:${config.API_METRICS_PORT}/metrics`, policy: policy.version },
       'api listening',

@@ -183,6 +183,19 @@ const summarySchema = new Schema(
   opts,
 );
 
+// One request answered once: a client's Idempotency-Key (scoped to the caller and route) and what the first request answered.
+const idempotencySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    state: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+    doneAt: Date,
+    response: Schema.Types.Mixed,
+  },
+  opts,
+);
+
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 export type ContractDoc = InferSchemaType<typeof contractSchema>;
 export type CallbackDoc = InferSchemaType<typeof callbackSchema>;
@@ -217,6 +230,7 @@ export function createModels(conn: Connection) {
     Callback: conn.model('Callback', callbackSchema, 'callbacks'),
     ContractEvent: conn.model('ContractEvent', contractEventSchema, 'project_events'),
     Summary: conn.model('Summary', summarySchema, 'report_summaries'),
+    Idempotency: conn.model('Idempotency', idempotencySchema, 'idempotency_keys'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
 import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
-import { notesText, pastInstant, phoneSchema, text } from './fields.schema';
+import { cursorSchema, notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
 export const contractNoSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'must be 3-40 letters, digits or dashes' });
@@ -39,7 +39,14 @@ export const createComplaintBody = z
   .superRefine((b, ctx) => {
     if (b.complainant.anonymous) return;
     for (const f of ['name', 'phone'] as const) {
-      if (!b.complainant[f]) ctx.addIssue({ code: 'custom', path: ['complainant', f], message: 'is required unless the complaint is anonymous' });
+      if (!b.complainant[f]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['complainant', f],
+          message: 'is required unless the complaint is anonymous',
+          params: { rule: 'required_unless_anonymous' },
+        });
+      }
     }
   })
   .meta({ id: 'CreateComplaint' });
@@ -95,14 +102,16 @@ export const complaintView = z
 export const complaintSummary = complaintView.omit({ history: true, complainant: true }).meta({ id: 'ComplaintSummary' });
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
-export const listComplaintsQuery = z.object({
-  status: z.enum(COMPLAINT_STATUSES).optional(),
-  level: z.enum(LEVELS).optional(),
-  branch: branchSchema.optional(),
-  overdue: boolQuery.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const listComplaintsQuery = z
+  .object({
+    status: z.enum(COMPLAINT_STATUSES).optional(),
+    level: z.enum(LEVELS).optional(),
+    branch: branchSchema.optional(),
+    overdue: boolQuery.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: cursorSchema.optional(),
+  })
+  .strict();
 
 export const complaintPage = z.object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' });
 
@@ -136,8 +145,11 @@ export const compensationBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.type !== 'allowance' && !b.defect) ctx.addIssue({ code: 'custom', path: ['defect'], message: `is required for a ${b.type}` });
-    if ((b.type === 'refund' || b.type === 'compensation') && b.amount === undefined)
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: `is required for a ${b.type}` });
+    if (b.type !== 'allowance' && !b.defect) {
+      ctx.addIssue({ code: 'custom', path: ['defect'], message: `is required for a ${b.type}`, params: { rule: 'required_unless_allowance' } });
+    }
+    if ((b.type === 'refund' || b.type === 'compensation') && b.amount === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `is required for a ${b.type}`, params: { rule: 'required_for_refund_or_compensation' } });
+    }
   });
 export const approvalBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), approved: z.boolean(), notes }).strict();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
 import { SEVERITIES } from '../domain/roles';
 import { branchSchema, contractNoSchema } from './complaint.schema';
-import { instant, MAX_PLANNED_YEARS, phoneSchema, plannedWithin, text } from './fields.schema';
+import { cursorSchema, instant, MAX_PLANNED_YEARS, notesText, phoneSchema, plannedWithin, text } from './fields.schema';
 
 /** `<contractNo>.<kind>.<key>` as the schedule names its calls (the key is a number, a date or a complaint id). */
 export const callbackIdSchema = z
@@ -32,13 +32,23 @@ export const createContractBody = z
     // A schedule serves live contracts: one signed decades ago (or in the future) is a typing error, not a case.
     const signed = Date.parse(b.contractSignedAt);
     if (signed < Date.now() - 10 * 366 * 86_400_000 || signed > Date.now() + 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['contractSignedAt'], message: 'must lie within the last ten years and not in the future' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contractSignedAt'],
+        message: 'must lie within the last ten years and not in the future',
+        params: { rule: 'signed_within_10_years' },
+      });
     }
     if (Date.parse(b.plannedCompletionAt) < Date.parse(b.contractSignedAt)) {
-      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'must not be before contractSignedAt' });
+      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'must not be before contractSignedAt', params: { rule: 'not_before_signing' } });
     }
     if (!plannedWithin(b.contractSignedAt, b.plannedCompletionAt)) {
-      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: `must lie within ${MAX_PLANNED_YEARS} years of contractSignedAt` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plannedCompletionAt'],
+        message: `must lie within ${MAX_PLANNED_YEARS} years of contractSignedAt`,
+        params: { rule: 'within_10_years_of_signing' },
+      });
     }
   })
   .meta({ id: 'CreateContract' });
@@ -55,10 +65,20 @@ export const milestoneBody = z
   .strict()
   .superRefine((b, ctx) => {
     if (b.type === 'completion_date_changed' && b.plannedCompletionAt === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'is required for completion_date_changed' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plannedCompletionAt'],
+        message: 'is required for completion_date_changed',
+        params: { rule: 'required_for_completion_date_changed' },
+      });
     }
     if (b.type !== 'completion_date_changed' && b.plannedCompletionAt !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['plannedCompletionAt'], message: 'is only accepted with completion_date_changed' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['plannedCompletionAt'],
+        message: 'is only accepted with completion_date_changed',
+        params: { rule: 'only_with_completion_date_changed' },
+      });
     }
   })
   .meta({ id: 'Milestone' });
@@ -107,14 +127,16 @@ export const callbackItem = z
   })
   .meta({ id: 'Callback' });
 
-export const listCallbacksQuery = z.object({
-  status: z.enum(CALLBACK_STATUSES).optional(),
-  kind: z.enum(CALLBACK_KINDS).optional(),
-  branch: branchSchema.optional(),
-  dueBefore: instant.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(300).optional(),
-});
+export const listCallbacksQuery = z
+  .object({
+    status: z.enum(CALLBACK_STATUSES).optional(),
+    kind: z.enum(CALLBACK_KINDS).optional(),
+    branch: branchSchema.optional(),
+    dueBefore: instant.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: cursorSchema.optional(),
+  })
+  .strict();
 export type ListCallbacksQuery = z.infer<typeof listCallbacksQuery>;
 
 export const callbackPage = z.object({ items: z.array(callbackItem), nextCursor: z.string().nullable() }).meta({ id: 'CallbackPage' });
@@ -122,7 +144,7 @@ export const callbackPage = z.object({ items: z.array(callbackItem), nextCursor:
 export const outcomeBody = z
   .object({
     result: z.enum(CALLBACK_RESULTS),
-    notes: z.string().trim().max(2000).optional(),
+    notes: notesText(2000),
     problem: z
       .object({ description: text(4000), category: text(100), severity: z.enum(SEVERITIES) })
       .strict()
@@ -131,8 +153,12 @@ export const outcomeBody = z
   })
   .strict()
   .superRefine((b, ctx) => {
-    if (b.result === 'problem' && !b.problem) ctx.addIssue({ code: 'custom', path: ['problem'], message: 'is required when result is problem' });
-    if (b.result !== 'problem' && b.problem) ctx.addIssue({ code: 'custom', path: ['problem'], message: 'is only accepted when result is problem' });
+    if (b.result === 'problem' && !b.problem) {
+      ctx.addIssue({ code: 'custom', path: ['problem'], message: 'is required when result is problem', params: { rule: 'required_when_problem' } });
+    }
+    if (b.result !== 'problem' && b.problem) {
+      ctx.addIssue({ code: 'custom', path: ['problem'], message: 'is only accepted when result is problem', params: { rule: 'only_when_problem' } });
+    }
   })
   .meta({ id: 'CallbackOutcome' });
 export type OutcomeBody = z.infer<typeof outcomeBody>;

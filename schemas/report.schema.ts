@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SUMMARY_PERIODS } from '../domain/report-periods';
 import { branchSchema } from './complaint.schema';
+import { cursorSchema } from './fields.schema';
 
 export const kpiQuery = z
   .object({
@@ -9,7 +10,8 @@ export const kpiQuery = z
     to: z.iso.datetime({ offset: true }),
     branch: branchSchema.optional(),
   })
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+  .strict()
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from', params: { rule: 'after_from' } });
 
 const kpi = z.object({
   key: z.string(),
@@ -26,10 +28,12 @@ export const kpiReport = z
   .object({ from: z.string(), to: z.string(), branch: z.string().nullable(), policyVersion: z.string(), kpis: z.array(kpi) })
   .meta({ id: 'KpiReport' });
 
-export const summariesQuery = z.object({
-  period: z.enum(SUMMARY_PERIODS).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+export const summariesQuery = z
+  .object({
+    period: z.enum(SUMMARY_PERIODS).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
 
 export const summaryList = z
   .object({
@@ -47,14 +51,16 @@ export const summaryList = z
   })
   .meta({ id: 'SummaryList' });
 
-export const notificationsQuery = z.object({
-  unread: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
-});
+export const notificationsQuery = z
+  .object({
+    unread: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    cursor: cursorSchema.optional(),
+  })
+  .strict();
 
 export const notificationParams = z.object({ id: z.string().min(3).max(200) });
 

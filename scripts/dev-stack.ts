@@ -7,7 +7,7 @@ import path from 'node:path';
 import { SA } from '../workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..');
-const DATA = path.join(ROOT, '.data');
+const DATA = process.env.DATA_DIR || path.join(ROOT, '.data');
 const TOOLS = path.join(ROOT, '.tools');
 
 const num = (name: string, fallback: number) => {

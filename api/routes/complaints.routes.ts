@@ -41,6 +41,7 @@ interface ActionSpec<B extends ZodType, A> {
   update: UpdateDefinition<msg.ComplaintState, [A]>;
   toArg: (body: z.infer<B>, user: StaffUser) => A;
   errors?: ErrorCode[];
+  rules?: string[];
 }
 
 /** One staff action as a route: POST /complaints/{id}/<action>, forwarded to the case as a workflow update. */
@@ -50,6 +51,7 @@ function action<B extends ZodType, A>(spec: ActionSpec<B, A>): Mount {
       method: 'post',
       path: `/complaints/{id}/${spec.action}`,
       summary: spec.summary,
+      rules: spec.rules,
       tags: ['complaint actions'],
       roles: ACTION_ROLES[spec.action],
       params: complaintParams,
@@ -83,6 +85,7 @@ const ACTIONS: Mount[] = [
     update: msg.feedbackUpdate,
     toArg: withActor,
     errors: ['ROLE_NOT_ALLOWED'],
+    rules: ['repairCompletedAt must not be in the future and at most 1 year ago (422 RULE_VIOLATED, rules not_in_future / within_1_years).'],
   }),
   action({
     action: 'follow-up',
@@ -124,6 +127,10 @@ const ACTIONS: Mount[] = [
     body: compensationBody,
     update: msg.compensationUpdate,
     toArg: withActor,
+    rules: [
+      'defect is required unless type is allowance (422 RULE_VIOLATED, rule required_unless_allowance).',
+      'amount is required for a refund or compensation (422 RULE_VIOLATED, rule required_for_refund_or_compensation).',
+    ],
     errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE'],
   }),
   action({
@@ -147,6 +154,11 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
     summary: 'Open a complaint case',
     tags: ['complaints'],
     roles: ACTION_ROLES.create,
+    rules: [
+      'complainant.name and complainant.phone are required unless complainant.anonymous is true (422 RULE_VIOLATED, rule required_unless_anonymous).',
+      'A staff or crew complaint must not be anonymous (422 REAL_NAME_REQUIRED) and needs accused, occurredAt and location (422 DETAILS_REQUIRED).',
+      'occurredAt must not be in the future and at most 10 years ago (422 RULE_VIOLATED, rules not_in_future / within_10_years).',
+    ],
     headers: idempotencyHeaders,
     body: createComplaintBody,
     responses: {
@@ -167,6 +179,7 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
     summary: 'List complaint cases (filters and cursor pagination)',
     tags: ['complaints'],
     roles: ACTION_ROLES.read,
+    rules: ['cursor is opaque: pass nextCursor of the previous page; a well-formed cursor this API did not issue answers 422 (rule opaque_cursor).'],
     query: listComplaintsQuery,
     responses: { 200: { description: 'One page of cases, newest first', schema: complaintPage } },
     handler: async ({ query, user }) => ({ status: 200, body: await service.list(query, user) }),

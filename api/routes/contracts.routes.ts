@@ -31,12 +31,17 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     summary: 'Register a renovation contract and start its callback schedule',
     tags: ['contracts'],
     roles: CONTRACT_ROLES.register,
+    rules: [
+      'contractSignedAt must lie within the last ten years and not in the future (422 RULE_VIOLATED, rule signed_within_10_years).',
+      'plannedCompletionAt must not be before contractSignedAt and at most 10 years after it (422, rules not_before_signing / within_10_years_of_signing).',
+      'The contract number is the idempotency key: a repeat with the same body answers 200 with the first answer, another body 409 CONTRACT_CONFLICT; while the first registration runs, a repeat waits a few seconds, then answers 409 IDEMPOTENCY_IN_PROGRESS with Retry-After.',
+    ],
     body: createContractBody,
     responses: {
       201: { description: 'Contract registered, schedule started', schema: contractCreated },
       200: { description: 'Repeat with the same body: the same contract', schema: contractCreated },
     },
-    errors: ['CONTRACT_CONFLICT'],
+    errors: ['CONTRACT_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS'],
     handler: async ({ body, user }) => {
       const { created, body: out } = await service.register(body, user);
       return { status: created ? 201 : 200, body: out, headers: { Location: `/v1/contracts/${out.contractNo}` } };
@@ -61,6 +66,10 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     summary: 'Record a milestone (work started, completed, cancelled, pennant, new completion date)',
     tags: ['contracts'],
     roles: CONTRACT_ROLES.milestone,
+    rules: [
+      'plannedCompletionAt is required for, and only accepted with, type completion_date_changed (422 RULE_VIOLATED).',
+      'at must not be in the future (422 MILESTONE_IN_FUTURE); milestones follow the order signed, work started, completed (409 MILESTONE_OUT_OF_ORDER).',
+    ],
     params: contractParams,
     headers: idempotencyHeaders,
     body: milestoneBody,
@@ -78,6 +87,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     summary: 'The callback worklist (filters and cursor pagination, earliest due first)',
     tags: ['callbacks'],
     roles: CONTRACT_ROLES.read,
+    rules: ['cursor is opaque: pass nextCursor of the previous page; a well-formed cursor this API did not issue answers 422 (rule opaque_cursor).'],
     query: listCallbacksQuery,
     responses: { 200: { description: 'One page of callbacks', schema: callbackPage } },
     handler: async ({ query, user }) => ({ status: 200, body: await service.listCallbacks(query, user) }),
@@ -89,6 +99,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     summary: 'Record a callback outcome; a problem opens a complaint linked to the contract',
     tags: ['callbacks'],
     roles: CONTRACT_ROLES.outcome,
+    rules: ['problem is required exactly when result is problem (422 RULE_VIOLATED, rules required_when_problem / only_when_problem).'],
     params: callbackParams,
     headers: idempotencyHeaders,
     body: outcomeBody,

@@ -36,6 +36,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     summary: 'Every measure of the center for a period: numerator, denominator, value, target, met',
     tags: ['reports'],
     roles: REPORT_ROLES,
+    rules: ['to must be after from (422 RULE_VIOLATED, rule after_from).'],
     query: kpiQuery,
     responses: { 200: { description: 'The measures', schema: kpiReport } },
     handler: async ({ query, user }) => {
@@ -81,6 +82,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     summary: "Notifications for the caller's roles (and branch), newest first",
     tags: ['notifications'],
     roles: NOTIFICATION_ROLES,
+    rules: ['cursor is opaque: pass nextCursor of the previous page; a well-formed cursor this API did not issue answers 422 (rule opaque_cursor).'],
     query: notificationsQuery,
     responses: { 200: { description: 'One page of notifications', schema: notificationList } },
     handler: async ({ query, user }) => {

@@ -8,9 +8,13 @@ import { sha256 } from './case-workflows';
 /** Who chose the key: a client's Idempotency-Key and the system's own keys never collide. */
 export type KeyScope = 'client' | 'callback';
 
-/** Same key, same complaint: the id derives from the Idempotency-Key, or is random without one. */
-export function complaintIdFor(idempotencyKey: string | undefined, scope: KeyScope = 'client'): string {
-  return `C-${idempotencyKey ? sha256(`complaint:${scope}:${idempotencyKey}`).slice(0, 16) : randomBytes(8).toString('hex')}`;
+/**
+ * Same key, same complaint: the id derives from the Idempotency-Key, or is random without one. A client's key is
+ * scoped to the caller (token sub), so another user sending the same key opens a case of their own.
+ */
+export function complaintIdFor(idempotencyKey: string | undefined, scope: KeyScope = 'client', subject?: string): string {
+  const scoped = scope === 'client' && subject !== undefined ? `${subject}:${idempotencyKey}` : idempotencyKey;
+  return `C-${idempotencyKey ? sha256(`complaint:${scope}:${scoped}`).slice(0, 16) : randomBytes(8).toString('hex')}`;
 }
 
 /** Hash of a request body that ignores key order, so a retry that serialises fields differently still matches. */

@@ -10,6 +10,7 @@ import type { CreateComplaintBody } from '../../schemas/complaint.schema';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
+import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
@@ -23,11 +24,14 @@ export interface ComplaintDeps {
   taskQueue: string;
   indexedAttributes: () => Promise<string[]>;
   now?: () => Date;
+  /** Shared Idempotency-Key store; each service makes its own when not given. */
+  idempotency?: Idempotency;
 }
 
 export function createComplaintService(deps: ComplaintDeps) {
   const { client, models, policy, taskQueue } = deps;
   const now = deps.now ?? (() => new Date());
+  const once = deps.idempotency ?? createIdempotency(models);
 
   async function isRepeat(key: string | undefined, id: string): Promise<boolean> {
     if (!key) return false;
@@ -52,89 +56,100 @@ export function createComplaintService(deps: ComplaintDeps) {
     });
   }
 
+  async function openCase(body: CreateComplaintBody, user: StaffUser, idempotencyKey: string | undefined, scope: KeyScope) {
+    const id = complaintIdFor(idempotencyKey, scope, user.sub);
+    const requestHash = requestHashOf(body);
+    let existing = await models.Complaint.findById(id).lean();
+    if (existing && existing.requestHash !== requestHash) throw keyReused();
+    const key = body.complainant.anonymous ? undefined : customerKey(body.complainant.phone);
+    const repeat = existing ? Boolean(existing.repeat) : await isRepeat(key, id);
+    const severity = effectiveSeverity(body.source, body.severity, policy.complaint);
+    const openedAt = existing?.createdAt ?? now();
+    const input: ComplaintInput = {
+      complaintId: id,
+      kind: body.kind,
+      source: body.source,
+      contractNo: body.contractNo,
+      branch: body.branch,
+      category: body.category,
+      severity: body.severity ?? (isExternalSource(body.source) ? 'major' : undefined),
+      priority: body.priority,
+      repeat,
+      openedBy: user.sub,
+      openedAt: openedAt.toISOString(),
+      policy,
+      indexedAttributes: await deps.indexedAttributes(),
+    };
+    const level = initialLevel(severity, repeat, policy.complaint);
+    if (!existing) {
+      const inserted = await insertOnce(() =>
+        models.Complaint.updateOne(
+          { _id: id },
+          {
+            $setOnInsert: {
+              kind: body.kind,
+              source: body.source,
+              contractNo: body.contractNo,
+              branch: body.branch,
+              category: body.category,
+              description: body.description,
+              location: body.location,
+              occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
+              complainant: body.complainant,
+              accused: body.accused,
+              customerKey: key,
+              repeat,
+              workflowId: complaintWorkflowId(id),
+              idempotencyKey,
+              requestHash,
+              createdBy: user.sub,
+              createdAt: openedAt,
+              policyVersion: policy.version,
+              status: 'open',
+              level,
+              round: 0,
+              severity,
+              overdue: false,
+              stateSeq: 0,
+            },
+          },
+          { upsert: true },
+        ),
+      );
+      // A concurrent request with the same key won the insert: it is the first, this one a repeat of it.
+      if (!inserted) {
+        existing = await models.Complaint.findById(id).lean();
+        if (!existing || existing.requestHash !== requestHash) throw keyReused();
+      }
+    }
+    const state = await startWorkflow(input, body);
+    const doc = state ? undefined : await models.Complaint.findById(id).lean();
+    return {
+      created: !existing,
+      body: {
+        id,
+        status: state?.status ?? doc?.status ?? 'open',
+        level: state?.level ?? doc?.level ?? level,
+        round: state?.round ?? doc?.round ?? 0,
+      },
+    };
+  }
+
   return {
+    /**
+     * Opens a case. A repeated client key answers from the stored first answer without touching Temporal; while the
+     * first is still running a repeat waits for it (bounded) or answers 409 IDEMPOTENCY_IN_PROGRESS.
+     */
     async open(body: CreateComplaintBody, user: StaffUser, idempotencyKey?: string, scope: KeyScope = 'client') {
       checkIntake(body);
-      const id = complaintIdFor(idempotencyKey, scope);
-      const requestHash = requestHashOf(body);
-      const keyReused = () =>
-        new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different complaint', [
-          { field: 'Idempotency-Key', rule: 'same_body', message: 'a repeat must send the same body' },
-        ]);
-      let existing = await models.Complaint.findById(id).lean();
-      if (existing && existing.requestHash !== requestHash) throw keyReused();
-      const key = body.complainant.anonymous ? undefined : customerKey(body.complainant.phone);
-      const repeat = existing ? Boolean(existing.repeat) : await isRepeat(key, id);
-      const severity = effectiveSeverity(body.source, body.severity, policy.complaint);
-      const openedAt = existing?.createdAt ?? now();
-      const input: ComplaintInput = {
-        complaintId: id,
-        kind: body.kind,
-        source: body.source,
-        contractNo: body.contractNo,
-        branch: body.branch,
-        category: body.category,
-        severity: body.severity ?? (isExternalSource(body.source) ? 'major' : undefined),
-        priority: body.priority,
-        repeat,
-        openedBy: user.sub,
-        openedAt: openedAt.toISOString(),
-        policy,
-        indexedAttributes: await deps.indexedAttributes(),
-      };
-      const level = initialLevel(severity, repeat, policy.complaint);
-      if (!existing) {
-        const inserted = await insertOnce(() =>
-          models.Complaint.updateOne(
-            { _id: id },
-            {
-              $setOnInsert: {
-                kind: body.kind,
-                source: body.source,
-                contractNo: body.contractNo,
-                branch: body.branch,
-                category: body.category,
-                description: body.description,
-                location: body.location,
-                occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
-                complainant: body.complainant,
-                accused: body.accused,
-                customerKey: key,
-                repeat,
-                workflowId: complaintWorkflowId(id),
-                idempotencyKey,
-                requestHash,
-                createdBy: user.sub,
-                createdAt: openedAt,
-                policyVersion: policy.version,
-                status: 'open',
-                level,
-                round: 0,
-                severity,
-                overdue: false,
-                stateSeq: 0,
-              },
-            },
-            { upsert: true },
-          ),
-        );
-        // A concurrent request with the same key won the insert: it is the first, this one a repeat of it.
-        if (!inserted) {
-          existing = await models.Complaint.findById(id).lean();
-          if (!existing || existing.requestHash !== requestHash) throw keyReused();
-        }
-      }
-      const state = await startWorkflow(input, body);
-      const doc = state ? undefined : await models.Complaint.findById(id).lean();
-      return {
-        created: !existing,
-        body: {
-          id,
-          status: state?.status ?? doc?.status ?? 'open',
-          level: state?.level ?? doc?.level ?? level,
-          round: state?.round ?? doc?.round ?? 0,
-        },
-      };
+      if (!idempotencyKey || scope !== 'client') return openCase(body, user, idempotencyKey, scope);
+      const { value, replayed } = await once({
+        key: `complaint:${user.sub}:${idempotencyKey}`,
+        requestHash: requestHashOf(body),
+        mismatch: () => keyReused(),
+        run: () => openCase(body, user, idempotencyKey, scope),
+      });
+      return replayed ? { ...value, created: false } : value;
     },
 
     /** The case as staff see it; 404 for a case outside a branch user's own branch. */
@@ -171,12 +186,16 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** Forwards a staff action as a workflow update; the Idempotency-Key makes a retry return the first result. */
     async act<A>(id: string, user: StaffUser, update: UpdateDefinition<ComplaintState, [A]>, arg: A, action: string, idempotencyKey?: string) {
       const doc = await findVisible(id, user);
-      const handle = client.workflow.getHandle(doc.workflowId);
-      const state = await handle.executeUpdate(update, {
-        args: [arg],
-        updateId: actionUpdateId(action, idempotencyKey),
-      });
-      return stateSummary(doc, state);
+      const run = async () => {
+        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, {
+          args: [arg],
+          updateId: actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`),
+        });
+        return stateSummary(doc, state);
+      };
+      if (!idempotencyKey) return run();
+      const key = `act:${id}:${action}:${user.sub}:${idempotencyKey}`;
+      return (await once({ key, requestHash: requestHashOf(arg), mismatch: () => keyReused(), run })).value;
     },
   };
 

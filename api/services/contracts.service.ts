@@ -15,8 +15,10 @@ import {
 } from '../../workflows/contract.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { actionUpdateId, keysetPage, listFilter, sha256, startOrAttach } from './case-workflows';
-import { createComplaintService, type ComplaintDeps } from './complaints.service';
+import { createIdempotency, keyReused } from '../idempotency';
+import { conflict, registrationHash } from './contract-registration';
+import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
+import { createComplaintService, requestHashOf, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
 import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
@@ -30,11 +32,11 @@ export interface ContractDeps extends ComplaintDeps {
 export function createContractService(deps: ContractDeps) {
   const { client, models, policy, taskQueue } = deps;
   const complaints = deps.complaints ?? createComplaintService(deps);
-
-  function conflict(contractNo: string): AppError {
-    return new AppError('CONTRACT_CONFLICT', `contract ${contractNo} is already registered with different data`, [
-      { field: 'contractNo', rule: 'same_body', message: 'a repeat registration must send the same body' },
-    ]);
+  const once = deps.idempotency ?? createIdempotency(models);
+  /** Runs an action once per caller and Idempotency-Key; a repeat gets the first answer, another body a 409. */
+  async function keyed<T>(scope: string, user: StaffUser, key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> {
+    if (!key) return run();
+    return (await once({ key: `${scope}:${user.sub}:${key}`, requestHash: requestHashOf(body), mismatch: () => keyReused(), run })).value;
   }
 
   /** Starts the schedule (or reattaches to it) and waits until registration is recorded; undefined once it has finished. */
@@ -63,85 +65,87 @@ export function createContractService(deps: ContractDeps) {
     return doc;
   }
 
-  return {
-    async register(body: CreateContractBody, user: StaffUser) {
-      const warrantyMonths = body.warrantyMonths ?? policy.callbacks.defaultWarrantyMonths;
-      const contractSignedAt = new Date(body.contractSignedAt);
-      const plannedCompletionAt = new Date(body.plannedCompletionAt);
-      // The effective registration, so the same instant written with another offset is still the same request.
-      const requestHash = sha256(
-        JSON.stringify({
-          contractNo: body.contractNo,
-          branch: body.branch,
-          customer: { name: body.customer.name, phone: body.customer.phone },
-          address: body.address ?? null,
-          designer: body.designer ?? null,
-          siteSupervisor: body.siteSupervisor ?? null,
-          foreman: body.foreman ?? null,
-          contractSignedAt: contractSignedAt.toISOString(),
-          plannedCompletionAt: plannedCompletionAt.toISOString(),
-          warrantyMonths,
-        }),
-      );
-      const existing = await models.Contract.findById(body.contractNo).lean();
-      if (existing && existing.requestHash !== requestHash) throw conflict(body.contractNo);
-      let created = false;
-      if (!existing) {
-        created = await insertOnce(() =>
-          models.Contract.updateOne(
-            { _id: body.contractNo },
-            {
-              $setOnInsert: {
-                branch: body.branch,
-                customer: body.customer,
-                address: body.address,
-                designer: body.designer,
-                siteSupervisor: body.siteSupervisor,
-                foreman: body.foreman,
-                contractSignedAt,
-                plannedCompletionAt,
-                warrantyMonths,
-                requestHash,
-                workflowId: contractWorkflowId(body.contractNo),
-                policyVersion: policy.version,
-                createdBy: user.sub,
-                createdAt: new Date(),
-                phase: 'signed',
-                stateSeq: 0,
-              },
+  async function registerOnce(body: CreateContractBody, user: StaffUser, requestHash: string) {
+    const warrantyMonths = body.warrantyMonths ?? policy.callbacks.defaultWarrantyMonths;
+    const contractSignedAt = new Date(body.contractSignedAt);
+    const plannedCompletionAt = new Date(body.plannedCompletionAt);
+    const existing = await models.Contract.findById(body.contractNo).lean();
+    if (existing && existing.requestHash !== requestHash) throw conflict(body.contractNo);
+    let created = false;
+    if (!existing) {
+      created = await insertOnce(() =>
+        models.Contract.updateOne(
+          { _id: body.contractNo },
+          {
+            $setOnInsert: {
+              branch: body.branch,
+              customer: body.customer,
+              address: body.address,
+              designer: body.designer,
+              siteSupervisor: body.siteSupervisor,
+              foreman: body.foreman,
+              contractSignedAt,
+              plannedCompletionAt,
+              warrantyMonths,
+              requestHash,
+              workflowId: contractWorkflowId(body.contractNo),
+              policyVersion: policy.version,
+              createdBy: user.sub,
+              createdAt: new Date(),
+              phase: 'signed',
+              stateSeq: 0,
             },
-            { upsert: true },
-          ),
-        );
-        if (!created) {
-          // Another request registered the contract in between: it is a repeat only with the same body.
-          const winner = await models.Contract.findById(body.contractNo).lean();
-          if (winner?.requestHash !== requestHash) throw conflict(body.contractNo);
-        }
+          },
+          { upsert: true },
+        ),
+      );
+      if (!created) {
+        // Another request registered the contract in between: it is a repeat only with the same body.
+        const winner = await models.Contract.findById(body.contractNo).lean();
+        if (winner?.requestHash !== requestHash) throw conflict(body.contractNo);
       }
-      const input: ContractInput = {
-        contractNo: body.contractNo,
-        branch: body.branch,
-        contractSignedAt: contractSignedAt.toISOString(),
-        plannedCompletionAt: plannedCompletionAt.toISOString(),
-        warrantyMonths,
-        policy,
-        indexedAttributes: await deps.indexedAttributes(),
-      };
-      const state = await startWorkflow(input);
-      const phase = state?.phase ?? ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? 'signed';
-      return { created, body: { contractNo: body.contractNo, phase } };
+    }
+    const input: ContractInput = {
+      contractNo: body.contractNo,
+      branch: body.branch,
+      contractSignedAt: contractSignedAt.toISOString(),
+      plannedCompletionAt: plannedCompletionAt.toISOString(),
+      warrantyMonths,
+      policy,
+      indexedAttributes: await deps.indexedAttributes(),
+    };
+    const state = await startWorkflow(input);
+    const phase = state?.phase ?? ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? 'signed';
+    return { created, body: { contractNo: body.contractNo, phase } };
+  }
+
+  return {
+    /** Registers once per contract number: a repeat with the same body gets the stored answer without touching Temporal. */
+    async register(body: CreateContractBody, user: StaffUser) {
+      const requestHash = registrationHash(body, policy.callbacks.defaultWarrantyMonths);
+      const { value, replayed } = await once({
+        key: `contract:${body.contractNo}`,
+        requestHash,
+        mismatch: () => conflict(body.contractNo),
+        run: () => registerOnce(body, user, requestHash),
+      });
+      if (!replayed) return value;
+      // The stored answer, with the contract's phase as of now (a cancelled contract says so).
+      const phase = ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? value.body.phase;
+      return { created: false, body: { ...value.body, phase } };
     },
 
     /** Forwards a milestone to the schedule; once the schedule has finished, the projection answers. */
     async milestone(contractNo: string, body: MilestoneBody, user: StaffUser, idempotencyKey?: string) {
       const doc = await findContract(contractNo, user);
       try {
-        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(milestoneUpdate, {
-          args: [{ actor: { sub: user.sub, roles: user.roles }, type: body.type, at: body.at, plannedCompletionAt: body.plannedCompletionAt }],
-          updateId: actionUpdateId('milestone', idempotencyKey),
+        return await keyed(`milestone:${contractNo}`, user, idempotencyKey, body, async () => {
+          const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(milestoneUpdate, {
+            args: [{ actor: { sub: user.sub, roles: user.roles }, type: body.type, at: body.at, plannedCompletionAt: body.plannedCompletionAt }],
+            updateId: actionUpdateId('milestone', idempotencyKey, `${contractNo}:${user.sub}`),
+          });
+          return { contractNo, phase: state.phase };
         });
-        return { contractNo, phase: state.phase };
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
@@ -191,44 +195,48 @@ export function createContractService(deps: ContractDeps) {
      * callback, so a retry reuses it), then closes the callback with that complaint's id.
      */
     async outcome(id: string, body: OutcomeBody, user: StaffUser, idempotencyKey?: string) {
-      const cb = await findCallback(id, user);
-      const project = await models.Contract.findById(cb.contractNo).lean();
-      if (!project) throw new AppError('NOT_FOUND', `callback ${id} not found`);
-      // Refused before a problem opens a complaint that no callback would link.
-      if (cb.status === 'cancelled' || (cb.outcome && cb.outcome !== body.result)) throw alreadyRecorded(cb);
-
-      let complaintId: string | undefined;
-      if (body.result === 'problem') {
-        complaintId = cb.outcome === 'problem' && cb.complaintId ? cb.complaintId : await openProblemComplaint(complaints, cb, project, body.problem!, user);
-      }
-      let finished = false;
-      try {
-        const result = await client.workflow.getHandle(project.workflowId).executeUpdate(outcomeUpdate, {
-          args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, notes: body.notes, complaintId }],
-          updateId: actionUpdateId('outcome', idempotencyKey, id),
-        });
-        if (!result.repeat) {
-          const c = result.callback;
-          const item = {
-            ...callbackItem(cb),
-            kind: c.kind,
-            dueAt: c.dueAt,
-            status: c.status,
-            outcome: c.outcome,
-            attempts: c.attempts,
-            complaintId: result.complaintId,
-          };
-          return { callback: item, complaintId: result.complaintId };
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        finished = true;
-      }
-      // A repeat, or a schedule that has finished: the callback document holds the recorded outcome.
-      const fresh = (await models.Callback.findById(id).lean()) ?? cb;
-      if (finished && fresh.outcome !== body.result) throw alreadyRecorded(fresh);
-      const item = callbackItem(fresh);
-      return { callback: item, complaintId: item.complaintId };
+      return keyed(`outcome:${id}`, user, idempotencyKey, body, () => recordOutcome(id, body, user, idempotencyKey));
     },
   };
+
+  async function recordOutcome(id: string, body: OutcomeBody, user: StaffUser, idempotencyKey?: string) {
+    const cb = await findCallback(id, user);
+    const project = await models.Contract.findById(cb.contractNo).lean();
+    if (!project) throw new AppError('NOT_FOUND', `callback ${id} not found`);
+    // Refused before a problem opens a complaint that no callback would link.
+    if (cb.status === 'cancelled' || (cb.outcome && cb.outcome !== body.result)) throw alreadyRecorded(cb);
+
+    let complaintId: string | undefined;
+    if (body.result === 'problem') {
+      complaintId = cb.outcome === 'problem' && cb.complaintId ? cb.complaintId : await openProblemComplaint(complaints, cb, project, body.problem!, user);
+    }
+    let finished = false;
+    try {
+      const result = await client.workflow.getHandle(project.workflowId).executeUpdate(outcomeUpdate, {
+        args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, notes: body.notes, complaintId }],
+        updateId: actionUpdateId('outcome', idempotencyKey, `${id}:${user.sub}`),
+      });
+      if (!result.repeat) {
+        const c = result.callback;
+        const item = {
+          ...callbackItem(cb),
+          kind: c.kind,
+          dueAt: c.dueAt,
+          status: c.status,
+          outcome: c.outcome,
+          attempts: c.attempts,
+          complaintId: result.complaintId,
+        };
+        return { callback: item, complaintId: result.complaintId };
+      }
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      finished = true;
+    }
+    // A repeat, or a schedule that has finished: the callback document holds the recorded outcome.
+    const fresh = (await models.Callback.findById(id).lean()) ?? cb;
+    if (finished && fresh.outcome !== body.result) throw alreadyRecorded(fresh);
+    const item = callbackItem(fresh);
+    return { callback: item, complaintId: item.complaintId };
+  }
 }

@@ -244,7 +244,7 @@ describe('GET /v1/complaints', () => {
     const none = await api.call('GET', `/v1/complaints?branch=${branch}&level=director`, { token: tokens.supervisor });
     expect(none.body.items).toEqual([]);
     const badCursor = await api.call('GET', '/v1/complaints?cursor=zzz', { token: tokens.supervisor });
-    expect(badCursor.status).toBe(400);
+    expect(badCursor.status).toBe(422);
     expect(badCursor.body.error.details[0].field).toBe('cursor');
   });
 });

@@ -154,7 +154,7 @@ describe('POST /v1/contracts', () => {
     expect(fields(bad)).not.toContain('plannedCompletionAt');
 
     const early = await register(project({ contractSignedAt: ago(10), plannedCompletionAt: ago(11) }));
-    expect(early.status).toBe(400);
+    expect(early.status).toBe(422); // a rule across fields: the shape is right (issue 15)
     expect(fields(early)).toEqual(['plannedCompletionAt']);
     const ancient = await register(project({ contractSignedAt: '0001-01-01T00:00:00Z', plannedCompletionAt: '0001-03-01T00:00:00Z' }));
     // Year 0001 is outside the business's years for both instants, and signing is also older than ten years.
@@ -241,10 +241,10 @@ describe('POST /v1/contracts/{contractNo}/milestones', () => {
     const c = body.contractNo;
     expect((await register(body)).status).toBe(201);
     const missing = await milestone(c, { type: 'completion_date_changed', at: ago(0) });
-    expect(missing.status).toBe(400);
+    expect(missing.status).toBe(422);
     expect(fields(missing)).toEqual(['plannedCompletionAt']);
     const misplaced = await milestone(c, { type: 'work_started', at: ago(1), plannedCompletionAt: ahead(50) });
-    expect(misplaced.status).toBe(400);
+    expect(misplaced.status).toBe(422);
     expect(fields(misplaced)).toEqual(['plannedCompletionAt']);
     const unknownType = await milestone(c, { type: 'finished', at: ago(1) });
     expect(fields(unknownType)).toEqual(['type']);
@@ -464,7 +464,7 @@ describe('GET /v1/callbacks', () => {
 
   it('refuses a forged cursor, a bad filter and an oversized page (400)', async () => {
     const forged = await api.call('GET', '/v1/callbacks?cursor=bm90LWEtY3Vyc29y', { token: tokens.assistant });
-    expect(forged.status).toBe(400);
+    expect(forged.status).toBe(422); // well-formed, but not a cursor this API issued
     expect(fields(forged)).toEqual(['cursor']);
     const bad = await api.call('GET', '/v1/callbacks?status=late&kind=visit&dueBefore=tomorrow&limit=101', { token: tokens.assistant });
     expect(bad.status).toBe(400);
@@ -611,10 +611,10 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
     const id = `${body.contractNo}.after_signing.1`;
     expect((await register(body)).status).toBe(201);
     const noProblem = await outcome(id, { result: 'problem' });
-    expect(noProblem.status).toBe(400);
+    expect(noProblem.status).toBe(422);
     expect(fields(noProblem)).toEqual(['problem']);
     const stray = await outcome(id, { result: 'satisfied', problem });
-    expect(stray.status).toBe(400);
+    expect(stray.status).toBe(422);
     expect(fields(stray)).toEqual(['problem']);
     const incomplete = await outcome(id, { result: 'problem', problem: { description: 'Leak', severity: 'bad' } });
     expect(fields(incomplete)).toEqual(expect.arrayContaining(['problem.category', 'problem.severity']));

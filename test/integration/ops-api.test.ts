@@ -105,7 +105,7 @@ describe('reports', () => {
     const answered = res.body.kpis.find((k: { key: string }) => k.key === 'complaintsAnsweredOnTime');
     expect(answered).toMatchObject({ numerator: 1, denominator: 1, value: 100, met: true });
     const reversed = await api.call('GET', `/v1/reports/kpis?from=${encodeURIComponent(to)}&to=${encodeURIComponent(from)}`, { token: director });
-    expect(reversed.status).toBe(400);
+    expect(reversed.status).toBe(422);
     expect(reversed.body.error.details[0].field).toBe('query.to');
     expect((await api.call('GET', `/v1/reports/kpis?from=${from}&to=${to}`, { token: await token(['assistant']) })).status).toBe(403);
     const summaries = await api.call('GET', '/v1/reports/summaries?period=monthly', { token: director });
