@@ -23,7 +23,17 @@ export function workflowsPath(): string {
 }
 
 /** The one worker of the project: every workflow type and the activity factory wired over the given models. */
-export async function createWorker({ connection, namespace, taskQueue, models, webhook, policy, workflowBundlePath, maxCachedWorkflows = 1000, overrides }: WorkerDeps): Promise<Worker> {
+export async function createWorker({
+  connection,
+  namespace,
+  taskQueue,
+  models,
+  webhook,
+  policy,
+  workflowBundlePath,
+  maxCachedWorkflows = 1000,
+  overrides,
+}: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
