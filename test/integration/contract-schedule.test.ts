@@ -132,7 +132,11 @@ describe('renovation callback schedule', () => {
       ];
       p.calendar.makeUpWorkingDays = [];
     });
-    const input = contractInput({ contractSignedAt: new Date(now - 400 * DAY).toISOString(), plannedCompletionAt: new Date(now + 30 * DAY).toISOString(), policy });
+    const input = contractInput({
+      contractSignedAt: new Date(now - 400 * DAY).toISOString(),
+      plannedCompletionAt: new Date(now + 30 * DAY).toISOString(),
+      policy,
+    });
     const h = await openContract(w.env.client, w.db.models, w.taskQueue, input);
     await milestone(h, 'work_started', new Date(now - 390 * DAY).toISOString());
     const created = await callbacks(input.contractNo);
