@@ -1,0 +1,16 @@
+// Paths of what scripts/install.sh puts in .tools/ (nothing is downloaded at run time) and of the data folders.
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const DATA = path.join(ROOT, '.data');
+export const TOOLS = {
+  temporal: path.join(ROOT, '.tools/venv/bin/temporal'),
+  testServer: path.join(ROOT, '.tools/venv/bin/temporal-test-server'),
+  ferretdb: path.join(ROOT, '.tools/bin/ferretdb'),
+  /** The real Temporal server and its SQL tool, built only for the cluster (scripts/install.sh --cluster). */
+  temporalServer: path.join(ROOT, '.tools/bin/temporal-server'),
+  temporalSqlTool: path.join(ROOT, '.tools/bin/temporal-sql-tool'),
+  temporalSchema: path.join(ROOT, '.tools/temporal-schema/postgresql/v12'),
+  temporalUi: path.join(ROOT, '.tools/bin/temporal-ui-server'),
+  tsx: path.join(ROOT, 'node_modules/.bin/tsx'),
+};
