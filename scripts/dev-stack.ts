@@ -27,7 +27,10 @@ async function main(): Promise<void> {
       { part: 'Temporal dev server', port: TEMPORAL_PORT, env: 'TEMPORAL_PORT (or TEMPORAL_ADDRESS)' },
       { part: 'Temporal Web UI', port: TEMPORAL_UI_PORT, env: 'TEMPORAL_UI_PORT' },
     ]),
-    ...(externalMongo ? [] : [{ part: 'FerretDB', port: FERRETDB_PORT, env: 'FERRETDB_PORT (or MONGODB_URI)' }]),
+    ...(externalMongo ? [] : [
+      { part: 'PostgreSQL', port: POSTGRES_PORT, env: 'POSTGRES_PORT (or MONGODB_URI)' },
+      { part: 'FerretDB', port: FERRETDB_PORT, env: 'FERRETDB_PORT (or MONGODB_URI)' },
+    ]),
     { part: 'API', port: API_PORT, env: 'PORT' },
   ]);
 
@@ -60,12 +63,12 @@ async function main(): Promise<void> {
   } else {
     lines.push(`MongoDB              (external, from MONGODB_URI)`);
   }
-  if (!externalTemporal) await waitForPort('Temporal dev server', TEMPORAL_PORT, 60_000, () => fg.exiting);
+  if (!externalTemporal) await waitForPort('Temporal dev server', TEMPORAL_PORT, 60_000, () => fg.aborted);
 
   const appEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: devSecret(), PORT: String(API_PORT) };
   supervisor.start({ name: 'worker', cmd: TOOLS.tsx, args: ['worker/main.ts'], env: { ...appEnv, SERVICE_NAME: 'worker' }, tier: 0 });
   supervisor.start({ name: 'api', cmd: TOOLS.tsx, args: ['api/main.ts'], env: { ...appEnv, SERVICE_NAME: 'api' }, tier: 0 });
-  await waitForPort('API', API_PORT, 120_000, () => fg.exiting);
+  await waitForPort('API', API_PORT, 120_000, () => fg.aborted);
 
   lines.push(
     `Worker               task queue ${process.env.TEMPORAL_TASK_QUEUE ?? 'service-cases'}`,

@@ -26,6 +26,8 @@ export function devSecret(dataDir = DATA): string {
 /** Ctrl-C / SIGTERM / SIGHUP handling and the one-line failure report shared by the start scripts. */
 export function foreground(label: string, stopAll: () => Promise<void>) {
   let exiting = false;
+  let started = false;
+  let died: string | undefined;
   const exit = async (code: number) => {
     if (exiting) return;
     exiting = true;
@@ -34,22 +36,33 @@ export function foreground(label: string, stopAll: () => Promise<void>) {
     process.exit(code);
   };
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void exit(0));
+  const fatal = (message: string): void => {
+    if (exiting) return;
+    // While starting, the start itself reports the failure (with the cause it can quote); later, say it here.
+    if (!started) return void (died ??= message);
+    console.error(`${label}: ${message}; stopping everything`);
+    void exit(1);
+  };
   return {
-    get exiting() {
-      return exiting;
+    /** True once the start should give up: stopping, or a process died while starting. */
+    get aborted() {
+      return exiting || died !== undefined;
     },
-    /** A process died on its own (the supervisor's onFatal): say which, stop everything. */
-    fatal(message: string): void {
-      if (exiting) return;
-      console.error(`${label}: ${message}; stopping everything`);
-      void exit(1);
-    },
+    fatal,
     run(main: () => Promise<void>): void {
-      main().catch((err: Error) => {
-        if (exiting) return;
-        console.error(`${label}: ${err instanceof StartError ? err.message : (err.stack ?? err.message)}`);
-        void exit(1);
-      });
+      main().then(
+        () => {
+          started = true;
+          if (died) fatal(died);
+        },
+        (err: Error) => {
+          if (exiting) return;
+          const specific = err instanceof StartError && !/aborted/.test(err.message);
+          const line = specific ? err.message : died ? `${died}; read its lines above` : (err.stack ?? err.message);
+          console.error(`${label}: ${line}`);
+          void exit(1);
+        },
+      );
     },
   };
 }

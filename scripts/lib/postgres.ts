@@ -156,7 +156,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
       const fatal = opts.supervisor.lastLines(name).find((l) => /FATAL|PANIC/.test(l));
       if (!opts.supervisor.isAlive(name) || Date.now() > until) {
         const why = fatal ?? String((err as { stderr?: string }).stderr ?? err).trim().split('\n')[0];
-        throw new StartError('PostgreSQL', `did not start (${why})`, `read the [${name}] lines; remove ${opts.dataDir} to start afresh`);
+        throw new StartError('PostgreSQL', `did not start (${why})`, `correct what that line names (data folder ${opts.dataDir})`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -118,7 +118,7 @@ export function createSupervisor(opts: SupervisorOptions) {
     return proc;
   }
 
-  function alive(c: Child | undefined): c is Child {
+  function alive(c: Child | undefined): boolean {
     return !!c && c.proc.exitCode === null && c.proc.signalCode === null;
   }
 
