@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the project runs on, pinned, into node_modules/ and .tools/; a second run only checks stamps.
+# `--cluster` also builds the real Temporal server, its SQL tool and the Web UI server (npm run cluster, cluster tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck disable=SC1091
 source deploy/versions.env
 TOOLS=.tools
 CLUSTER=0
+[ "${1:-}" = "--cluster" ] && CLUSTER=1
 
 fail() { echo "install: $*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed; it is needed to $2"; }
@@ -65,3 +67,32 @@ if [ -z "${MONGODB_URI:-}" ] || [ "$CLUSTER" = 1 ]; then
   fi
 fi
 
+[ "$CLUSTER" = 1 ] || exit 0
+
+# 5. The real Temporal server and temporal-sql-tool (with its schema files), built from the Go module proxy.
+gotc() { GOTOOLCHAIN="$TEMPORAL_GO_TOOLCHAIN" CGO_ENABLED=0 "$@"; }
+srv_stamp="temporal-server v$TEMPORAL_SERVER_VERSION $TEMPORAL_GO_TOOLCHAIN"
+if [ "$(cat "$TOOLS/bin/.temporal-server-stamp" 2>/dev/null)" != "$srv_stamp" ] || [ ! -x "$TOOLS/bin/temporal-server" ] \
+  || [ ! -x "$TOOLS/bin/temporal-sql-tool" ] || [ ! -d "$TOOLS/temporal-schema/postgresql" ]; then
+  echo "install: Temporal server v$TEMPORAL_SERVER_VERSION and temporal-sql-tool (go install with $TEMPORAL_GO_TOOLCHAIN, ~4 min the first time)"
+  tmp="$(mktemp -d)"
+  gotc env GOBIN="$tmp" go install -trimpath "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION" >"$TOOLS/logs/temporal-server.log" 2>&1 \
+    || { tail -n 5 "$TOOLS/logs/temporal-server.log" >&2; fail "go install of the Temporal server failed (log: $TOOLS/logs/temporal-server.log)"; }
+  mv "$tmp/server" "$TOOLS/bin/temporal-server"
+  mv "$tmp/sql" "$TOOLS/bin/temporal-sql-tool"
+  rm -rf "$tmp" "$TOOLS/temporal-schema"
+  # The schema ships in the module; a copy keeps it when the Go module cache is cleaned.
+  cp -r "$(go env GOMODCACHE)/go.temporal.io/server@v$TEMPORAL_SERVER_VERSION/schema" "$TOOLS/temporal-schema"
+  chmod -R u+w "$TOOLS/temporal-schema"
+  echo "$srv_stamp" > "$TOOLS/bin/.temporal-server-stamp"
+fi
+
+# 6. The Temporal Web UI server, through the wrapper module in tools/temporal-ui (pins in its go.mod and go.sum).
+ui_stamp="$(hash_of tools/temporal-ui/go.mod tools/temporal-ui/go.sum tools/temporal-ui/main.go)"
+if [ "$(cat "$TOOLS/bin/.temporal-ui-stamp" 2>/dev/null)" != "$ui_stamp" ] || [ ! -x "$TOOLS/bin/temporal-ui-server" ]; then
+  echo "install: Temporal UI server v$TEMPORAL_UI_VERSION (go build, a few minutes the first time)"
+  (cd tools/temporal-ui && gotc env GOFLAGS=-mod=mod go build -trimpath -o "../../$TOOLS/bin/temporal-ui-server" .) >"$TOOLS/logs/temporal-ui.log" 2>&1 \
+    || { tail -n 5 "$TOOLS/logs/temporal-ui.log" >&2; fail "go build of the Temporal UI server failed (log: $TOOLS/logs/temporal-ui.log)"; }
+  echo "$ui_stamp" > "$TOOLS/bin/.temporal-ui-stamp"
+fi
