@@ -60,6 +60,8 @@ interface Child {
   spec: ProcSpec;
   proc: ChildProcess;
   expectExit: boolean;
+  startedAt: number;
+  quickExits: number;
 }
 
 export interface SupervisorOptions {
@@ -77,6 +79,7 @@ export function createSupervisor(opts: SupervisorOptions) {
 
   const tails = new Map<string, string[]>();
   const stopHooks: (() => Promise<void>)[] = [];
+  const quickExits = new Map<string, number>();
 
   function sink(name: string): (line: string) => void {
     // The last lines of each process are kept so a failed start can quote its cause in one line.
@@ -103,16 +106,20 @@ export function createSupervisor(opts: SupervisorOptions) {
         for (const line of lines) if (line.trim()) write(line);
       });
     }
-    const child: Child = { spec, proc, expectExit: false };
+    const child: Child = { spec, proc, expectExit: false, startedAt: Date.now(), quickExits: quickExits.get(spec.name) ?? 0 };
     children.set(spec.name, child);
     proc.on('error', (err) => write(`cannot run ${spec.cmd}: ${err.message}`));
     proc.on('exit', (code, signal) => {
       if (stopping || child.expectExit || children.get(spec.name) !== child) return;
-      if (spec.restart) {
+      // A process that keeps dying right after start is broken, not unlucky: report it instead of looping.
+      const quick = Date.now() - child.startedAt < 15_000 ? child.quickExits + 1 : 0;
+      quickExits.set(spec.name, quick);
+      if (spec.restart && quick < 3) {
         write(`exited (${signal ?? code}); restarting in 1 s`);
         setTimeout(() => !stopping && children.get(spec.name) === child && start(spec), 1000);
       } else {
-        opts.onFatal(`${spec.name} exited (${signal ?? code})`);
+        const last = tails.get(spec.name)?.filter((l) => !/restarting in/.test(l)).pop()?.slice(0, 300);
+        opts.onFatal(`${spec.name} exited (${signal ?? code})${quick >= 3 ? ' three times right after starting' : ''}${last ? `; its last line: ${last}` : ''}`);
       }
     });
     return proc;

@@ -12,7 +12,8 @@ import { ROOT, TOOLS } from './tools';
 const run = promisify(execFile);
 export const TEMPORAL_DATABASES = ['temporal', 'temporal_visibility'] as const;
 
-/** The ports one full-stack server process listens on (gRPC and ringpop membership for each service). */
+/** The ports one full-stack server process listens on (gRPC and ringpop membership for each service).
+ * Membership ports must be below 32768: the cluster_membership table keeps them in a smallint. */
 export interface NodePorts {
   frontend: number;
   frontendHttp: number;
@@ -105,7 +106,7 @@ const cli = (address: string, args: string[]) => run(TOOLS.temporal, ['operator'
 const errText = (err: unknown) => String((err as { stderr?: string }).stderr ?? err);
 
 /** Creates namespace `default` and the search attributes the workflows upsert, once the cluster answers. */
-export async function ensureNamespace(address: string, namespace: string, abort: () => boolean, timeoutMs = 120_000): Promise<void> {
+export async function ensureNamespace(address: string, namespace: string, abort: () => boolean, timeoutMs = 300_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   const retry = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
     for (;;) {
