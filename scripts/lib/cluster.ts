@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startFerretDb } from './ferretdb';
 import { startPostgres } from './postgres';
 import { startBalancer, type Balancer } from './tcp-balancer';
-import { ensureNamespace, setupTemporalSchema, startNode, writeNodeConfig, type NodePorts } from './temporal-server';
+import { ensureNamespace, nodeEnv, setupTemporalSchema, startNode, type NodePorts } from './temporal-server';
 import { assertPortsFree, StartError, waitForPort, type Supervisor } from './supervisor';
 import { TOOLS } from './tools';
 
@@ -92,7 +92,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     databases: ['ferretdb'], ephemeral: opts.ephemeral,
   });
   await setupTemporalSchema(pg);
-  ports.nodes.forEach((n, i) => startNode(supervisor, CLUSTER_PARTS.nodes[i]!, writeNodeConfig(opts.dataDir, i + 1, n, pg, HISTORY_SHARDS)));
+  ports.nodes.forEach((n, i) => startNode(supervisor, opts.dataDir, i + 1, nodeEnv(n, pg, HISTORY_SHARDS)));
   const ferret = startFerretDb({ supervisor, port: ports.ferretdb, postgresqlUrl: pg.url('ferretdb') });
   await Promise.all(ports.nodes.map((n, i) => waitForPort(`Temporal node ${i + 1}`, n.frontend, 120_000, abort)));
   const balancer = await startBalancer(ports.frontend, ports.nodes.map((n) => n.frontend));

@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { SA } from '../../workflows/search-attributes';
 import type { RunningPostgres } from './postgres';
 import { StartError, type Supervisor } from './supervisor';
@@ -27,9 +26,14 @@ export interface NodePorts {
   metrics: number;
 }
 
+/** temporal-sql-tool's settings, by the environment names it reads (the compose schema job uses the same). */
+export function sqlToolEnv(pg: Pick<RunningPostgres, 'port' | 'user' | 'password'>, host = '127.0.0.1'): Record<string, string> {
+  return { SQL_PLUGIN: 'postgres12', SQL_HOST: host, SQL_PORT: String(pg.port), SQL_USER: pg.user, SQL_PASSWORD: pg.password };
+}
+
 /** Creates both databases and applies every versioned schema step; each command is safe to re-run. */
 export async function setupTemporalSchema(pg: RunningPostgres): Promise<void> {
-  const env = { ...process.env, SQL_PLUGIN: 'postgres12', SQL_HOST: '127.0.0.1', SQL_PORT: String(pg.port), SQL_USER: pg.user, SQL_PASSWORD: pg.password };
+  const env = { ...process.env, ...sqlToolEnv(pg) };
   for (const db of TEMPORAL_DATABASES) {
     const dir = path.join(TOOLS.temporalSchema, db === 'temporal' ? 'temporal' : 'visibility', 'versioned');
     for (const args of [['create-database'], ['setup-schema', '-v', '0.0'], ['update-schema', '-d', dir]]) {
@@ -44,59 +48,51 @@ export async function setupTemporalSchema(pg: RunningPostgres): Promise<void> {
   }
 }
 
-/** Writes the node's config file (and the shared dynamic config) into `dir`; returns the config path. */
-export function writeNodeConfig(dir: string, index: number, ports: NodePorts, pg: RunningPostgres, historyShards: number): string {
-  const store = (databaseName: string, maxConns: number) => ({
-    sql: {
-      pluginName: 'postgres12', databaseName, connectAddr: `127.0.0.1:${pg.port}`, connectProtocol: 'tcp',
-      user: pg.user, password: pg.password, maxConns, maxIdleConns: maxConns, maxConnLifetime: '1h',
-    },
-  });
-  const svc = (grpcPort: number, membershipPort: number, extra: object = {}) => ({ rpc: { grpcPort, membershipPort, bindOnIP: '127.0.0.1', ...extra } });
-  const dynamic = path.join(dir, 'dynamicconfig.yaml');
-  copyFileSync(path.join(ROOT, 'deploy/temporal/dynamicconfig/development-sql.yaml'), dynamic);
-  const config = {
-    log: { stdout: true, level: 'warn' },
-    persistence: {
-      defaultStore: 'default',
-      visibilityStore: 'visibility',
-      // Fixed for the life of the database: every node must use the same number.
-      numHistoryShards: historyShards,
-      datastores: { default: store('temporal', 20), visibility: store('temporal_visibility', 10) },
-    },
-    global: {
-      // Nodes find each other through the cluster_membership table and split the history shards.
-      membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
-      metrics: { prometheus: { framework: 'tally', timerType: 'histogram', listenAddress: `127.0.0.1:${ports.metrics}` } },
-    },
-    services: {
-      frontend: svc(ports.frontend, ports.frontendMembership, { httpPort: ports.frontendHttp }),
-      history: svc(ports.history, ports.historyMembership),
-      matching: svc(ports.matching, ports.matchingMembership),
-      worker: svc(ports.worker, ports.workerMembership),
-    },
-    clusterMetadata: {
-      enableGlobalNamespace: false,
-      failoverVersionIncrement: 10,
-      masterClusterName: 'active',
-      currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${ports.frontend}` } },
-    },
-    dcRedirectionPolicy: { policy: 'noop' },
-    archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } },
-    namespaceDefaults: { archival: { history: { state: 'disabled' }, visibility: { state: 'disabled' } } },
-    dynamicConfigClient: { filepath: dynamic, pollInterval: '10s' },
+/**
+ * One node's settings as environment variables of the server's embedded config template: the same names the
+ * temporalio/server image reads, so docker-compose.yml and `npm run cluster` configure the server the same way.
+ */
+export function nodeEnv(ports: NodePorts, pg: Pick<RunningPostgres, 'port' | 'user' | 'password'>, historyShards: number): Record<string, string> {
+  return {
+    DB: 'postgres12',
+    DB_PORT: String(pg.port),
+    POSTGRES_SEEDS: '127.0.0.1',
+    POSTGRES_USER: pg.user,
+    POSTGRES_PWD: pg.password,
+    DBNAME: 'temporal',
+    VISIBILITY_DBNAME: 'temporal_visibility',
+    // Fixed for the life of the database: every node must use the same number.
+    NUM_HISTORY_SHARDS: String(historyShards),
+    BIND_ON_IP: '127.0.0.1',
+    // Nodes find each other through the cluster_membership table at this address and split the history shards.
+    TEMPORAL_BROADCAST_ADDRESS: '127.0.0.1',
+    FRONTEND_GRPC_PORT: String(ports.frontend),
+    FRONTEND_HTTP_PORT: String(ports.frontendHttp),
+    FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
+    HISTORY_GRPC_PORT: String(ports.history),
+    HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
+    MATCHING_GRPC_PORT: String(ports.matching),
+    MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
+    WORKER_GRPC_PORT: String(ports.worker),
+    WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+    PROMETHEUS_ENDPOINT: `127.0.0.1:${ports.metrics}`,
+    LOG_LEVEL: 'warn',
   };
-  const file = path.join(dir, `temporal-node-${index}.yaml`);
-  writeFileSync(file, `# Generated by scripts/lib/temporal-server.ts for node ${index}; rewritten at every start.\n${stringify(config)}`, { mode: 0o600 });
-  return file;
 }
 
-export function startNode(supervisor: Supervisor, name: string, configFile: string): void {
+/** Starts one full-stack node; its settings are also written to `<dir>/temporal-node-<n>.env` for reading. */
+export function startNode(supervisor: Supervisor, dir: string, index: number, env: Record<string, string>): void {
+  const dynamic = path.join(dir, 'dynamicconfig.yaml');
+  copyFileSync(path.join(ROOT, 'deploy/temporal/dynamicconfig/development-sql.yaml'), dynamic);
+  const file = path.join(dir, `temporal-node-${index}.env`);
+  env = { ...env, DYNAMIC_CONFIG_FILE_PATH: dynamic };
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  writeFileSync(file, `# Node ${index} of npm run cluster (scripts/lib/temporal-server.ts), rewritten at every start.\n${lines.join('\n')}\n`, { mode: 0o600 });
   supervisor.start({
-    name,
+    name: `temporal-${index}`,
     cmd: TOOLS.temporalServer,
-    args: ['--config-file', configFile, '--allow-no-auth', 'start', '--service', 'frontend', '--service', 'history', '--service', 'matching', '--service', 'worker'],
+    args: ['--allow-no-auth', 'start', '--service', 'frontend', '--service', 'history', '--service', 'matching', '--service', 'worker'],
+    env: { ...process.env, ...env },
     tier: 1,
     restart: true,
   });
