@@ -40,9 +40,9 @@ export async function setupTemporalSchema(pg: RunningPostgres): Promise<void> {
       try {
         await run(TOOLS.temporalSqlTool, args, { env: { ...env, SQL_DATABASE: db } });
       } catch (err) {
-        const out = String((err as { stderr?: string }).stderr ?? err);
+        const out = String((err as { stderr?: string }).stderr ?? err).replace(/\x1b\[[0-9;]*m/g, ''); // no terminal colours in the one line
         const why = out.split('\n').reverse().find((l) => /error|fail/i.test(l)) ?? out.trim().split('\n').pop();
-        throw new StartError('Temporal schema', `temporal-sql-tool ${args[0]} on ${db} failed (${why?.trim().slice(0, 300)})`, 'run bash scripts/install.sh --cluster, or remove .data/cluster to start afresh');
+        throw new StartError('Temporal schema', `temporal-sql-tool ${args[0]} on ${db} failed (${why?.trim().slice(0, 300)})`, 'correct what the error names; damaged schema files come back with rm -rf .tools/temporal-schema && bash scripts/install.sh --cluster');
       }
     }
   }
