@@ -115,10 +115,16 @@ export function complaintBody(n: number, patch: Record<string, unknown> = {}) {
 export async function ladderFile(models: Models, id: string) {
   const events = await models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean();
   const seqs = events.map((e) => e.seq);
+  const escalated = new Set(events.filter((e) => e.type === 'escalated').map((e) => e.seq));
+  // Notification ids are `<case>:<event seq>:<role>`: each belongs to one case-file entry.
+  const noticeSeqs = (await models.Notification.find({ caseId: id }, { _id: 1 }).lean()).map((n) => Number(String(n._id).split(':').slice(-2)[0]));
   return {
     escalations: events.filter((e) => e.type === 'escalated').map((e) => (e.data as { to: string }).to),
     contiguous: seqs.every((s, i) => s === seqs[0]! + i),
-    types: events.map((e) => e.type),
-    notifications: await models.Notification.countDocuments({ caseId: id }),
+    /** Notifications of no case-file entry (a write that went astray). */
+    orphanNotices: noticeSeqs.filter((s) => !seqs.includes(s)).length,
+    /** Escalations whose recipients were told, and how many notifications they got in all. */
+    escalationsNotified: [...escalated].filter((s) => noticeSeqs.includes(s)).length,
+    escalationNotices: noticeSeqs.filter((s) => escalated.has(s)).length,
   };
 }
