@@ -6,7 +6,7 @@ import { devSecret, envPort, foreground } from './lib/app-env';
 import { startFerretDb } from './lib/ferretdb';
 import { startPostgres } from './lib/postgres';
 import { assertPortsFree, createSupervisor, waitForPort } from './lib/supervisor';
-import { DATA, ROOT, TOOLS } from './lib/tools';
+import { DATA, nodeTs, ROOT, TOOLS } from './lib/tools';
 
 const fg = foreground('start', () => supervisor.stopAll());
 const supervisor = createSupervisor({ cwd: ROOT, logTo: 'console', onFatal: (m) => fg.fatal(m) });
@@ -66,8 +66,8 @@ async function main(): Promise<void> {
   if (!externalTemporal) await waitForPort('Temporal dev server', TEMPORAL_PORT, 60_000, () => fg.aborted);
 
   const appEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: devSecret(), PORT: String(API_PORT) };
-  supervisor.start({ name: 'worker', cmd: TOOLS.tsx, args: ['worker/main.ts'], env: { ...appEnv, SERVICE_NAME: 'worker' }, tier: 0 });
-  supervisor.start({ name: 'api', cmd: TOOLS.tsx, args: ['api/main.ts'], env: { ...appEnv, SERVICE_NAME: 'api' }, tier: 0 });
+  supervisor.start({ name: 'worker', cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], env: { ...appEnv, SERVICE_NAME: 'worker' }, tier: 0 });
+  supervisor.start({ name: 'api', cmd: nodeTs('api/main.ts')[0], args: nodeTs('api/main.ts')[1], env: { ...appEnv, SERVICE_NAME: 'api' }, tier: 0 });
   await waitForPort('API', API_PORT, 120_000, () => fg.aborted);
 
   lines.push(

@@ -7,7 +7,7 @@ import { startPostgres } from './postgres';
 import { startBalancer, type Balancer } from './tcp-balancer';
 import { ensureNamespace, nodeEnv, setupTemporalSchema, startNode, type NodePorts } from './temporal-server';
 import { assertPortsFree, StartError, waitForPort, type Supervisor } from './supervisor';
-import { TOOLS } from './tools';
+import { nodeTs, TOOLS } from './tools';
 
 export interface ClusterPorts {
   postgres: number;
@@ -107,11 +107,11 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const mongoUri = mongo.uri('service_cases');
   const appEnv = { ...process.env, ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: opts.jwtSecret };
   CLUSTER_PARTS.workers.forEach((name, i) =>
-    supervisor.start({ name, cmd: TOOLS.tsx, args: ['worker/main.ts'], env: { ...appEnv, SERVICE_NAME: name, METRICS_PORT: String(ports.workerMetrics[i]) }, tier: 0, restart: true }),
+    supervisor.start({ name, cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], env: { ...appEnv, SERVICE_NAME: name, METRICS_PORT: String(ports.workerMetrics[i]) }, tier: 0, restart: true }),
   );
   CLUSTER_PARTS.apis.forEach((name, i) =>
     supervisor.start({
-      name, cmd: TOOLS.tsx, args: ['api/main.ts'], tier: 0, restart: true,
+      name, cmd: nodeTs('api/main.ts')[0], args: nodeTs('api/main.ts')[1], tier: 0, restart: true,
       env: { ...appEnv, SERVICE_NAME: name, PORT: String(ports.apis[i]), API_METRICS_PORT: String(ports.apiMetrics[i]) },
     }),
   );

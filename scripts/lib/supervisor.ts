@@ -129,12 +129,21 @@ export function createSupervisor(opts: SupervisorOptions) {
     return !!c && c.proc.exitCode === null && c.proc.signalCode === null;
   }
 
+  /** SIGKILL goes to the whole process group, so nothing a process started outlives it. */
+  function killGroup(c: Child): void {
+    try {
+      process.kill(-c.proc.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
   async function stopChild(c: Child, graceMs = 20_000): Promise<void> {
     c.expectExit = true;
     if (!alive(c)) return;
     await new Promise<void>((resolve) => {
-      const kill = setTimeout(() => c.proc.kill('SIGKILL'), graceMs);
-      c.proc.once('exit', () => (clearTimeout(kill), resolve()));
+      const kill = setTimeout(() => killGroup(c), graceMs);
+      c.proc.once('exit', () => (clearTimeout(kill), killGroup(c), resolve()));
       c.proc.kill(c.spec.stopSignal ?? 'SIGTERM');
     });
   }
@@ -151,7 +160,7 @@ export function createSupervisor(opts: SupervisorOptions) {
       const c = children.get(name);
       if (!c) return;
       c.expectExit = keepDown;
-      c.proc.kill('SIGKILL');
+      killGroup(c);
     },
     /** Starts a stopped or crashed process again with its original spec. */
     restart(name: string): void {

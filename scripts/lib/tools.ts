@@ -12,5 +12,9 @@ export const TOOLS = {
   temporalSqlTool: path.join(ROOT, '.tools/bin/temporal-sql-tool'),
   temporalSchema: path.join(ROOT, '.tools/temporal-schema/postgresql/v12'),
   temporalUi: path.join(ROOT, '.tools/bin/temporal-ui-server'),
-  tsx: path.join(ROOT, 'node_modules/.bin/tsx'),
 };
+
+/** Runs a TypeScript entry point in ONE node process (tsx as a loader, no wrapper) so signals reach the app itself. */
+export function nodeTs(entry: string): [string, string[]] {
+  return [process.execPath, ['--import', 'tsx', entry]];
+}
