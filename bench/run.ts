@@ -11,7 +11,7 @@ import { createModels } from '../db/models';
 import { costsOf } from './histories';
 import { apiIntakeRate, bareStartRate } from './load';
 import { renderResults } from './report';
-import { rssMB, startStack } from './stack';
+import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
 import { bareStorm, contractStorm, steadyEscalations, type ContractPlan } from './storm';
 import { warrantyUnderTimeSkipping } from './warranty';
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { startStack } from '../bench/stack';
+import { startStack } from './lib/throwaway-stack';
 import { ROLES } from '../domain/roles';
 
 const ROOT = path.resolve(__dirname, '..');

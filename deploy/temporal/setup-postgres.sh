@@ -1,23 +1,24 @@
 #!/bin/sh
-# Creates/updates Temporal's persistence + visibility schemas (mirrors samples-server compose/scripts/setup-postgres.sh).
+# Creates/updates Temporal's persistence + visibility schemas with temporal-sql-tool, like `npm run cluster` does
+# (scripts/lib/temporal-server.ts): the tool reads SQL_PLUGIN, SQL_HOST, SQL_PORT, SQL_USER, SQL_PASSWORD itself.
 set -eu
 
-: "${POSTGRES_SEEDS:?ERROR: POSTGRES_SEEDS environment variable is required}"
-: "${POSTGRES_USER:?ERROR: POSTGRES_USER environment variable is required}"
-DB_PORT=${DB_PORT:-5432}
+: "${SQL_HOST:?ERROR: SQL_HOST environment variable is required}"
+: "${SQL_USER:?ERROR: SQL_USER environment variable is required}"
+SQL_PORT=${SQL_PORT:-5432}
 
 echo 'Waiting for PostgreSQL port to be available...'
-nc -z -w 10 "$POSTGRES_SEEDS" "$DB_PORT"
+nc -z -w 10 "$SQL_HOST" "$SQL_PORT"
 
-# temporal-sql-tool create/setup-schema are idempotent for postgres, so re-running on an existing volume is safe.
+# create-database, setup-schema -v 0.0 and update-schema are safe to re-run on an existing volume.
 for db in temporal temporal_visibility; do
   case "$db" in
     temporal) schema_dir=/etc/temporal/schema/postgresql/v12/temporal/versioned ;;
     *) schema_dir=/etc/temporal/schema/postgresql/v12/visibility/versioned ;;
   esac
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "$DB_PORT" --db "$db" create
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "$DB_PORT" --db "$db" setup-schema -v 0.0
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "$DB_PORT" --db "$db" update-schema -d "$schema_dir"
+  SQL_DATABASE=$db temporal-sql-tool create-database
+  SQL_DATABASE=$db temporal-sql-tool setup-schema -v 0.0
+  SQL_DATABASE=$db temporal-sql-tool update-schema -d "$schema_dir"
 done
 
 echo 'PostgreSQL schema setup complete'

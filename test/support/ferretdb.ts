@@ -1,58 +1,39 @@
-// Starts a real FerretDB (SQLite backend) on a free loopback port and waits until it answers.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+// Starts a real PostgreSQL 15 (temp dir) and FerretDB on it on free loopback ports, with the same code as npm start.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TOOLS } from './tools';
+import { startFerretDb as runFerret } from '../../scripts/lib/ferretdb';
+import { startPostgres } from '../../scripts/lib/postgres';
+import { createSupervisor, freePort } from '../../scripts/lib/supervisor';
+import { ROOT } from './tools';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { freePort };
 
 export interface RunningFerret {
   uri: (db: string) => string;
   port: number;
+  /** Folder with postgres.log and ferretdb.log, kept until stop. */
+  logDir: string;
   stop: () => Promise<void>;
 }
 
 export async function startFerretDb(): Promise<RunningFerret> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ferretdb-test-'));
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    TOOLS.ferretdb,
-    ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-url', `file:${dir}/`, '--log-level', 'error'],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  await waitForPort(port);
-  return {
-    port,
-    uri: (db) => `mongodb://127.0.0.1:${port}/${db}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
+  chmodSync(dir, 0o711); // the postgres OS user walks through it to its data folder
+  let fatal: string | undefined;
+  const supervisor = createSupervisor({ cwd: ROOT, logTo: { dir }, onFatal: (m) => (fatal = m) });
+  const stop = async () => {
+    await supervisor.stopAll();
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    const [pgPort, port] = [await freePort(), await freePort()];
+    const pg = await startPostgres({ supervisor, dataDir: path.join(dir, 'pg'), port: pgPort, portEnv: 'none', databases: ['ferretdb'], ephemeral: true });
+    const ferret = await runFerret({ supervisor, port, postgresqlUrl: pg.url('ferretdb') });
+    if (fatal) throw new Error(fatal);
+    return { uri: ferret.uri, port, logDir: dir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -1,16 +1,12 @@
 // Paths of the binaries scripts/install.sh puts in .tools; tests never download anything.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { ROOT, TOOLS as ALL } from '../../scripts/lib/tools';
 
-export const ROOT = path.resolve(__dirname, '../..');
-export const TOOLS = {
-  temporal: path.join(ROOT, '.tools/venv/bin/temporal'),
-  testServer: path.join(ROOT, '.tools/venv/bin/temporal-test-server'),
-  ferretdb: path.join(ROOT, '.tools/bin/ferretdb'),
-};
+export { ROOT };
+export const TOOLS = { temporal: ALL.temporal, testServer: ALL.testServer, ferretdb: ALL.ferretdb };
 
-export function requireTools(): void {
-  const missing = Object.entries(TOOLS).filter(([, p]) => !existsSync(p));
+export function requireTools(tools: Record<string, string> = TOOLS): void {
+  const missing = Object.entries(tools).filter(([, p]) => !existsSync(p));
   if (missing.length) {
     throw new Error(`missing ${missing.map(([n]) => n).join(', ')}: run \`npm test\` (or bash scripts/install.sh) to install them`);
   }

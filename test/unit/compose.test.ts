@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parseEnv } from '../../config/env';
 import { SA } from '../../workflows/search-attributes';
+import { CLUSTER_PARTS, defaultPorts } from '../../scripts/lib/cluster';
 
 type Service = Record<string, any>;
 type ComposeDoc = { services?: Record<string, Service>; networks?: Record<string, unknown>; volumes?: Record<string, unknown> };
@@ -17,19 +18,24 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
 const execFileAsync = promisify(execFile);
 
+const APIS = [...CLUSTER_PARTS.apis];
+const WORKERS = [...CLUSTER_PARTS.workers];
+const NODES = [...CLUSTER_PARTS.nodes];
+// The native cluster's parts (scripts/lib/cluster.ts) by the same names, plus the one-shot jobs.
 const REQUIRED_SERVICES = [
   'postgresql',
-  'temporal-admin-tools',
-  'temporal',
+  'temporal-schema',
+  ...NODES,
   'temporal-create-namespace',
   'temporal-create-search-attributes',
   'temporal-ui',
-  'mongo',
-  'worker',
-  'api',
+  'ferretdb',
+  ...WORKERS,
+  ...APIS,
 ];
-const HEALTHCHECKED = ['temporal', 'postgresql', 'mongo', 'api'];
-const PUBLISHED_PORTS: Record<string, number> = { temporal: 7233, 'temporal-ui': 8080, api: 3000 };
+const HEALTHCHECKED = [...NODES, 'postgresql', ...APIS];
+const NATIVE = defaultPorts();
+const PUBLISHED_PORTS: Record<string, number> = { 'temporal-1': NATIVE.frontend, 'temporal-ui': NATIVE.ui, 'api-1': NATIVE.apis[0], 'api-2': NATIVE.apis[1] };
 const SEARCH_ATTRIBUTES: Record<string, string> = {
   CaseKind: 'Keyword',
   Branch: 'Keyword',
@@ -49,7 +55,7 @@ const APP_ENV: Record<string, string | null> = {
   TEMPORAL_ADDRESS: 'temporal:7233',
   TEMPORAL_NAMESPACE: 'default',
   TEMPORAL_TASK_QUEUE: 'service-cases',
-  MONGODB_URI: 'mongodb://mongo:27017/service_cases',
+  MONGODB_URI: 'mongodb://ferretdb:27017/service_cases',
   PORT: '3000',
   HOST: '0.0.0.0',
   AUTH_JWT_SECRET: TEST_SECRET,
@@ -210,22 +216,24 @@ function validateCompose(doc: ComposeDoc): string[] {
       problems.push(`${name}: missing healthcheck`);
     }
   }
-  const apiProbe = JSON.stringify(services.api?.healthcheck?.test ?? '');
-  if (services.api && !/\/readyz/.test(apiProbe)) problems.push('api: healthcheck must probe GET /readyz');
-  const mongoProbe = JSON.stringify(services.mongo?.healthcheck?.test ?? '');
-  if (services.mongo && !/mongosh.*ping/.test(mongoProbe)) problems.push('mongo: healthcheck must ping via mongosh');
-  if (services.mongo && !/^mongo:7(\.|$)/.test(interpolate(String(services.mongo.image ?? ''), {}))) {
-    problems.push('mongo: image must be mongo:7');
+  for (const name of APIS) {
+    const apiProbe = JSON.stringify(services[name]?.healthcheck?.test ?? '');
+    if (services[name] && !/\/readyz/.test(apiProbe)) problems.push(`${name}: healthcheck must probe GET /readyz`);
+  }
+  const ferret = services.ferretdb;
+  if (ferret) {
+    const env = envOf(ferret);
+    if (!/^ghcr\.io\/ferretdb\/ferretdb:/.test(String(ferret.image ?? ''))) problems.push('ferretdb: image must be ghcr.io/ferretdb/ferretdb');
+    if (env.FERRETDB_HANDLER !== 'postgresql') problems.push('ferretdb: FERRETDB_HANDLER must be postgresql');
+    if (!/@postgresql:5432\/ferretdb$/.test(interpolate(env.FERRETDB_POSTGRESQL_URL ?? '', {})))
+      problems.push('ferretdb: FERRETDB_POSTGRESQL_URL must point at postgresql:5432/ferretdb');
   }
 
   for (const [name, port] of Object.entries(PUBLISHED_PORTS)) {
     if (services[name] && !publishedPorts(services[name]).includes(port)) problems.push(`${name}: port ${port} is not published`);
   }
 
-  for (const [name, expected] of [
-    ['api', APP_ENV],
-    ['worker', WORKER_ENV],
-  ] as const) {
+  for (const [name, expected] of [...APIS.map((n) => [n, APP_ENV] as const), ...WORKERS.map((n) => [n, WORKER_ENV] as const)]) {
     const svc = services[name];
     if (!svc) continue;
     const raw = envOf(svc);
@@ -252,11 +260,11 @@ function validateCompose(doc: ComposeDoc): string[] {
       problems.push(`${name}: AUTH_JWT_SECRET must use \${AUTH_JWT_SECRET:?...}`);
     }
   }
-  if (services.worker) {
-    const cmd = commandWords(services.worker).join(' ');
-    if (cmd !== 'npx tsx worker/main.ts') problems.push(`worker: command must be "npx tsx worker/main.ts", got "${cmd}"`);
+  for (const name of WORKERS.filter((n) => services[n])) {
+    const cmd = commandWords(services[name]!).join(' ');
+    if (cmd !== 'npx tsx worker/main.ts') problems.push(`${name}: command must be "npx tsx worker/main.ts", got "${cmd}"`);
   }
-  if (services.api && services.api.command !== undefined) problems.push('api: must use the image CMD, not a command override');
+  for (const name of APIS) if (services[name] && services[name].command !== undefined) problems.push(`${name}: must use the image CMD, not a command override`);
 
   const sa = services['temporal-create-search-attributes'];
   if (sa) {
@@ -291,7 +299,7 @@ function validateCompose(doc: ComposeDoc): string[] {
     if (deps['temporal-create-namespace'] !== 'service_completed_successfully') {
       problems.push('temporal-create-search-attributes: must wait for temporal-create-namespace to complete');
     }
-    for (const app of ['api', 'worker']) {
+    for (const app of [...APIS, ...WORKERS]) {
       if (services[app] && dependsOn(services[app])['temporal-create-search-attributes'] !== 'service_completed_successfully') {
         problems.push(`${app}: must wait for temporal-create-search-attributes to complete`);
       }
@@ -306,11 +314,11 @@ function validateCompose(doc: ComposeDoc): string[] {
     }
   }
 
-  const temporal = services.temporal;
-  if (temporal) {
+  for (const name of NODES.filter((n) => services[n])) {
+    const temporal = services[name]!;
     const dc = envOf(temporal).DYNAMIC_CONFIG_FILE_PATH ?? undefined;
     const host = dc ? hostPathFor(temporal, path.posix.join('/etc/temporal', dc)) : undefined;
-    if (!host || !existsSync(host)) problems.push(`temporal: dynamic config ${dc ?? '(unset)'} is not mounted from the repo`);
+    if (!host || !existsSync(host)) problems.push(`${name}: dynamic config ${dc ?? '(unset)'} is not mounted from the repo`);
   }
   return problems;
 }
@@ -338,19 +346,20 @@ describe('docker-compose.yml', () => {
 
   // Proves the validator is not vacuous: each breakage must be reported.
   it.each<[string, (d: ComposeDoc) => void, RegExp]>([
-    ['a removed service', (d) => delete d.services!.mongo, /missing service mongo/],
-    ['a dangling depends_on', (d) => (service(d, 'api').depends_on = { redis: { condition: 'service_healthy' } }), /unknown service redis/],
+    ['a removed service', (d) => delete d.services!.ferretdb, /missing service ferretdb/],
+    ['a dangling depends_on', (d) => (service(d, 'api-1').depends_on = { redis: { condition: 'service_healthy' } }), /unknown service redis/],
     ['a dropped healthcheck', (d) => delete service(d, 'postgresql').healthcheck, /postgresql: missing healthcheck|postgresql has no healthcheck/],
     ['an unpublished port', (d) => (service(d, 'temporal-ui').ports = []), /port 8080/],
-    ['a missing env var', (d) => delete service(d, 'worker').environment.METRICS_PORT, /worker: env METRICS_PORT is missing/],
-    ['an optional JWT secret', (d) => (service(d, 'api').environment.AUTH_JWT_SECRET = '${AUTH_JWT_SECRET:-dev}'), /AUTH_JWT_SECRET must use/],
+    ['a missing env var', (d) => delete service(d, 'worker-1').environment.METRICS_PORT, /worker-1: env METRICS_PORT is missing/],
+    ['an optional JWT secret', (d) => (service(d, 'api-1').environment.AUTH_JWT_SECRET = '${AUTH_JWT_SECRET:-dev}'), /AUTH_JWT_SECRET must use/],
     [
       'a missing search attribute',
       (d) => (service(d, 'temporal-create-search-attributes').environment.SEARCH_ATTRIBUTES = 'CaseKind:Keyword'),
       /search attribute Overdue must be created as Bool/,
     ],
-    ['an empty POLICY_FILE default', (d) => (service(d, 'api').environment.POLICY_FILE = '${POLICY_FILE:-}'), /api: env POLICY_FILE must be value-less/],
-    ['a dependency cycle', (d) => (service(d, 'mongo').depends_on = { api: { condition: 'service_started' } }), /cycle/],
+    ['an empty POLICY_FILE default', (d) => (service(d, 'api-1').environment.POLICY_FILE = '${POLICY_FILE:-}'), /api-1: env POLICY_FILE must be value-less/],
+    ['a dependency cycle', (d) => (service(d, 'ferretdb').depends_on = { 'api-1': { condition: 'service_started' } }), /cycle/],
+    ['FerretDB on SQLite', (d) => (service(d, 'ferretdb').environment.FERRETDB_HANDLER = 'sqlite'), /FERRETDB_HANDLER must be postgresql/],
   ])('reports %s', (_label, mutate, expected) => {
     const broken = structuredClone(compose);
     mutate(broken);
@@ -358,13 +367,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('refuses to interpolate without AUTH_JWT_SECRET', () => {
-    const raw = envOf(service(compose, 'api')).AUTH_JWT_SECRET ?? '';
+    const raw = envOf(service(compose, 'api-1')).AUTH_JWT_SECRET ?? '';
     expect(() => interpolate(raw, {})).toThrow(/AUTH_JWT_SECRET/);
     expect(() => interpolate(raw, { AUTH_JWT_SECRET: '' })).toThrow(/AUTH_JWT_SECRET/);
   });
 
   // The app's own config schema is the real contract, so a value it rejects (e.g. POLICY_FILE='') fails here, not at boot.
-  it.each(['api', 'worker'])('%s environment is accepted by config/env.ts', (name) => {
+  it.each(['api-1', 'worker-1'])('%s environment is accepted by config/env.ts', (name) => {
     const parsed = parseEnv({ NODE_ENV: 'production', ...resolvedEnv(service(compose, name)) });
     expect(parsed.HOST).toBe('0.0.0.0');
     expect(parsed.TEMPORAL_ADDRESS).toBe('temporal:7233');

@@ -1,11 +1,11 @@
-// Runs `npm start`'s own stack (scripts/dev-stack.ts) on free ports and a throwaway data folder, so the bench measures what users run.
+// Runs `npm start`'s own stack (scripts/dev-stack.ts) on free ports and a throwaway data folder, for the bench and the hostile suite.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { freePort } from './supervisor';
 import os from 'node:os';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '../..');
 
 export interface BenchStack {
   api: string;
@@ -14,17 +14,6 @@ export interface BenchStack {
   secret: string;
   workerPid: () => number | undefined;
   stop: () => Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The worker of the stack (the node process running worker/main.ts with the most memory, not its tsx launcher). */
@@ -61,7 +50,8 @@ export function rssMB(pid: number | undefined): number | undefined {
 }
 
 export async function startStack(policyFile: string, extraEnv: Record<string, string> = {}): Promise<BenchStack> {
-  const data = mkdtempSync(path.join(os.tmpdir(), 'bench-data-'));
+  const data = mkdtempSync(path.join(os.tmpdir(), 'stack-data-'));
+  chmodSync(data, 0o711); // the postgres OS user walks through it to its data folder
   const [port, temporalPort, uiPort, ferretPort, metricsPort, apiMetricsPort, pgPort] = await Promise.all(Array.from({ length: 7 }, freePort));
   const secret = 'bench-secret-that-is-at-least-32-characters';
   const env: NodeJS.ProcessEnv = {
