@@ -47,7 +47,10 @@ async function round(n: number, token: string) {
           complainant: { name: `Bench ${i}`, phone: `137${String(n * 100000 + i).padStart(8, '0')}` },
         }),
       }).then(
-        (r) => (r.text(), String(r.status)),
+        async (r) => {
+          await r.text();
+          return String(r.status);
+        },
         (err: Error) => `error ${err.message}`,
       );
       latencies.push(Date.now() - t0);
@@ -82,7 +85,12 @@ async function main(): Promise<void> {
   const stack = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/dev-stack.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const up = new Promise<void>((resolve, reject) => {
-    for (const s of [stack.stdout, stack.stderr]) s.on('data', (d: Buffer) => ((output += d), log.write(d), /Everything is up/.test(output) && resolve()));
+    for (const s of [stack.stdout, stack.stderr])
+      s.on('data', (d: Buffer) => {
+        output += d;
+        log.write(d);
+        if (/Everything is up/.test(output)) resolve();
+      });
     stack.once('exit', (code) => reject(new Error(`npm start's stack exited (${code}); see ${logFile}`)));
   });
   const stop = () => stack.exitCode === null && stack.kill('SIGINT');

@@ -15,7 +15,10 @@ async function freePorts(): Promise<ClusterPorts> {
   const one = async (): Promise<number> => {
     for (;;) {
       const p = await freePort();
-      if (!used.has(p)) return (used.add(p), p);
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
     }
   };
   // cluster_membership.rpc_port is a smallint: membership ports must be below 32768, unlike the kernel's ephemeral ones.
@@ -23,7 +26,10 @@ async function freePorts(): Promise<ClusterPorts> {
   const member = async (): Promise<number> => {
     for (;;) {
       const p = low++;
-      if (!used.has(p) && !(await portInUse(p))) return (used.add(p), p);
+      if (!used.has(p) && !(await portInUse(p))) {
+        used.add(p);
+        return p;
+      }
     }
   };
   const node = async () => ({
