@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 export interface Rate {
   requests: number;
   failed: number;
+  /** Of the failed: no answer in time, a connection error, an answer that was not 2xx. */
+  failures?: { timeouts: number; errors: number; non2xx: number };
   perSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
 }
@@ -86,6 +88,7 @@ export async function apiIntakeRate(api: string, token: string, total: number, c
   return {
     requests: result.requests.sent,
     failed: result.requests.sent - ok,
+    failures: { timeouts: result.timeouts, errors: result.errors, non2xx: result.non2xx },
     perSecond: round(ok / (result.duration || 1)),
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
   };

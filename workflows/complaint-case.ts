@@ -1,11 +1,12 @@
 // A complaint case's state and decisions: the ladder, its deadlines and the case file, free of Temporal so unit tests drive it.
-import type { Activities, CaseEntry, TaskInput } from '../activities/create-activities';
+import type { Activities } from '../activities/create-activities';
 import { effectiveSeverity, initialLevel, isExternalSource, lastRound, roundLevel, routeFor, stepDeadlineMs, type Step } from '../domain/complaint.rules';
 import { shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import type { ComplaintPolicy } from '../domain/policy';
 import type { Level, Role } from '../domain/roles';
 import type { CaseEffects } from './case-runtime';
+import { ComplaintFile } from './complaint-file';
 import type { ComplaintInput, ComplaintState } from './complaint.messages';
 
 export const SYSTEM = 'system';
@@ -55,16 +56,9 @@ export function initialComplaintState(input: ComplaintInput): ComplaintState {
   };
 }
 
-/** What a transition has decided to write; sent in one activity when it ends. */
-interface PendingStep {
-  entries: CaseEntry[];
-  tasks: TaskInput[];
-  handoffSeq?: number;
-}
-
 export class Complaint {
   readonly policy: ComplaintPolicy;
-  private pending?: PendingStep;
+  readonly file: ComplaintFile;
 
   constructor(
     readonly input: ComplaintInput,
@@ -72,6 +66,7 @@ export class Complaint {
     readonly fx: ComplaintEffects,
   ) {
     this.policy = input.policy.complaint;
+    this.file = new ComplaintFile(state, fx, () => this.index());
   }
 
   now(): number {
@@ -98,55 +93,13 @@ export class Complaint {
     );
   }
 
-  /** Appends one entry to the case file (and its notifications): kept for the step's one write, or written now on older runs. */
+  /** Appends one entry to the case file (and its notifications). */
   async record(type: string, by: string, data: Record<string, unknown> = {}, notify: Role[] = []): Promise<void> {
     const s = this.state;
     this.fx.changed();
     s.seq++;
-    const seq = s.seq;
-    const event = { type, at: iso(this.now()), level: s.level, by, data };
     if (type === 'escalated') this.fx.countEscalation(s.level);
-    if (this.fx.stepWrites) {
-      this.step().entries.push({ seq, event, notify: [...new Set(notify)] });
-      return;
-    }
-    this.index();
-    const { notificationIds } = await this.fx.activities.recordCaseEvent({
-      complaintId: s.complaintId,
-      seq,
-      event,
-      snapshot: { ...s, deadline: s.deadline ? { ...s.deadline } : undefined },
-      notify: [...new Set(notify)],
-    });
-    this.fx.deliver(notificationIds);
-  }
-
-  private step(): PendingStep {
-    this.pending ??= { entries: [], tasks: [] };
-    return this.pending;
-  }
-
-  /** Ends a transition: its entries, projection, tasks and legal packet in one write, and one index update. */
-  async flush(): Promise<void> {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    const s = this.state;
-    this.index();
-    const { notificationIds } = await this.fx.activities.recordCaseStep({
-      complaintId: s.complaintId,
-      entries: p.entries,
-      snapshot: { ...s, deadline: s.deadline ? { ...s.deadline } : undefined },
-      tasks: p.tasks.length ? p.tasks : undefined,
-      handoffSeq: p.handoffSeq,
-    });
-    this.fx.deliver(notificationIds);
-  }
-
-  /** A task for staff, written with the step (or at once on older runs). */
-  async createTask(task: TaskInput): Promise<void> {
-    if (this.fx.stepWrites) this.step().tasks.push(task);
-    else await this.fx.activities.createTask(task);
+    await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), level: s.level, by, data }, notify: [...new Set(notify)] });
   }
 
   /** Starts a timed step; a step that follows a missed deadline starts at that deadline, so timers never drift. */
@@ -187,8 +140,7 @@ export class Complaint {
     s.deadline = undefined;
     s.step = 'legal';
     await this.record('escalated', by, { from, to: 'legal', reason, round: s.round }, ['legal', 'director']);
-    if (this.fx.stepWrites) this.step().handoffSeq = s.seq;
-    else await this.fx.activities.writeLegalHandoff({ complaintId: s.complaintId, seq: s.seq });
+    await this.file.handoff(s.seq);
     await this.record('legal_handoff', SYSTEM, { packet: s.complaintId }, ['legal']);
   }
 
@@ -247,7 +199,7 @@ export class Complaint {
     const at = Date.parse(repairCompletedAt) + durationMs(this.policy.postRepairCallback);
     // "About 3 days": on the next working day, as the contract's schedule would book it (patched).
     const dueAt = iso(this.fx.patched('calendar-aware-calls') ? shiftToWorkingDay(at, this.input.policy.calendar) : at);
-    await this.createTask({
+    await this.file.createTask({
       id: `${s.complaintId}:post_repair`,
       type: 'post_repair_callback',
       complaintId: s.complaintId,

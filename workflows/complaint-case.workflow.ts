@@ -23,7 +23,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     countEscalation: (level) => escalations.add(1, { level }),
   });
 
-  runtime.onTransitionEnd(() => c.flush());
+  runtime.onTransitionEnd(() => c.file.flush());
 
   wf.setHandler(stateQuery, () => state);
   let intakeDone = carried !== undefined;

@@ -48,7 +48,7 @@ async function createSurveyTask(c: Complaint): Promise<void> {
   const s = c.state;
   s.surveyTaskCreated = true;
   const taskId = `${s.complaintId}:survey:${s.reopenCount}`;
-  await c.createTask({
+  await c.file.createTask({
     id: taskId,
     type: 'satisfaction_survey',
     complaintId: s.complaintId,

@@ -1,11 +1,12 @@
 // A contract's callback schedule: which calls are due, their reminders and escalations, the phase; free of Temporal.
-import type { Activities, ContractEntry } from '../activities/create-activities';
+import type { Activities } from '../activities/create-activities';
 import { addDurationInZone, shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import type { Policy } from '../domain/policy';
 import type { Role } from '../domain/roles';
 import { phaseOf, plannedCallbacks, warrantyEnd, type Milestones } from '../domain/schedule.rules';
 import type { CaseEffects } from './case-runtime';
+import { ContractFile } from './contract-file';
 import type { CallbackState, ContractInput, ContractState } from './contract.messages';
 
 export const SYSTEM = 'system';
@@ -20,13 +21,6 @@ const GREETING_LATE_MS = 86_400_000;
 
 export interface ContractEffects extends CaseEffects {
   activities: Pick<Activities, 'recordScheduleChange' | 'recordContractStep'>;
-}
-
-/** What a transition has decided to write; sent in one activity when it ends. */
-interface PendingStep {
-  entries: ContractEntry[];
-  /** Each call the step changed, by id; written at the version it has when the step ends. */
-  callbacks: Map<string, CallbackState>;
 }
 
 export interface Timer {
@@ -57,7 +51,7 @@ export function initialContractState(input: ContractInput): ContractState {
 export class ContractSchedule {
   readonly policy: Policy;
   readonly m: Milestones;
-  private pending?: PendingStep;
+  readonly file: ContractFile;
 
   constructor(
     readonly input: ContractInput,
@@ -66,6 +60,7 @@ export class ContractSchedule {
   ) {
     this.policy = input.policy;
     this.m = state.milestones;
+    this.file = new ContractFile(state, fx, () => this.index());
   }
 
   now(): number {
@@ -96,43 +91,7 @@ export class ContractSchedule {
     this.fx.changed();
     s.seq++;
     for (const c of changed) c.version++;
-    const event = { type, at: iso(this.now()), by, data };
-    if (this.fx.stepWrites) {
-      this.pending ??= { entries: [], callbacks: new Map() };
-      this.pending.entries.push({ seq: s.seq, event, notify });
-      for (const c of changed) this.pending.callbacks.set(c.id, c);
-      return;
-    }
-    this.index();
-    const { notificationIds } = await this.fx.activities.recordScheduleChange({
-      contractNo: s.contractNo,
-      seq: s.seq,
-      event,
-      contract: this.projection(),
-      callbacks: changed.map((c) => ({ ...c })),
-      notify,
-    });
-    this.fx.deliver(notificationIds);
-  }
-
-  private projection() {
-    const s = this.state;
-    return { phase: s.phase, branch: s.branch, milestones: { ...this.m }, policyVersion: s.policyVersion };
-  }
-
-  /** Ends a transition: its entries, the projection and the changed calls in one write, and one index update. */
-  async flush(): Promise<void> {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    this.index();
-    const { notificationIds } = await this.fx.activities.recordContractStep({
-      contractNo: this.state.contractNo,
-      entries: p.entries,
-      contract: this.projection(),
-      callbacks: [...p.callbacks.values()].map((c) => ({ ...c })),
-    });
-    this.fx.deliver(notificationIds);
+    await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), by, data }, notify }, changed);
   }
 
   /** Every call the milestones plan, up to the horizon seen from `now`. */

@@ -15,7 +15,7 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
     ...runtime.effects,
     activities: { recordScheduleChange: caseActivities.recordScheduleChange, recordContractStep: stepActivities.recordContractStep },
   });
-  runtime.onTransitionEnd(() => k.flush());
+  runtime.onTransitionEnd(() => k.file.flush());
   let registered = carried !== undefined;
 
   wf.setHandler(contractStateQuery, () => state);
