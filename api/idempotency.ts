@@ -45,7 +45,9 @@ function inProgress(): AppError {
 }
 
 export function createIdempotency(models: Models, options: IdempotencyOptions = {}) {
-  const { waitMs = 5000, pollMs = 150, staleMs = 60_000 } = options;
+  // A claim left by a crashed replica is taken over after 15 s: safe even if the first still runs, because the case id
+  // comes from the key and Temporal applies the keyed start/update once; a client retrying a dead replica waits no longer.
+  const { waitMs = 5000, pollMs = 150, staleMs = 15_000 } = options;
   const local = new Map<string, { requestHash: string; promise: Promise<IdempotentResult<unknown>> }>();
   const Store = () => models.Idempotency;
 

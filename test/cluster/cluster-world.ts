@@ -124,7 +124,7 @@ export async function call(base: string, method: string, url: string, opts: { to
   if (opts.key) headers['idempotency-key'] = opts.key;
   const res = await fetch(base + url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
 export function complaintBody(n: number, patch: Record<string, unknown> = {}) {

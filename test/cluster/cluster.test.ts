@@ -113,7 +113,15 @@ describe('cluster', () => {
     await new Promise((r) => setTimeout(r, 150));
     w.supervisor.crash('api-1', true);
     const answered = await Promise.all(first);
-    const retried = await Promise.all(keys.map((key, i) => call(two, 'POST', '/v1/complaints', { token: t, key, body: complaintBody(2000 + i) })));
+    // A client honours 409 IDEMPOTENCY_IN_PROGRESS + Retry-After: the dead replica's claim is taken over after 15 s.
+    const retry = async (key: string, i: number) => {
+      for (let attempt = 0; ; attempt++) {
+        const r = await call(two, 'POST', '/v1/complaints', { token: t, key, body: complaintBody(2000 + i) });
+        if (r.status !== 409 || r.body.error?.code !== 'IDEMPOTENCY_IN_PROGRESS' || attempt >= 30) return r;
+        await new Promise((res) => setTimeout(res, 1000 * Number(r.headers.get('retry-after') ?? 1)));
+      }
+    };
+    const retried = await Promise.all(keys.map(retry));
     for (const [i, r] of retried.entries()) {
       expect([200, 201], JSON.stringify(r.body)).toContain(r.status);
       if (answered[i]?.status === 201) expect(r.body.id).toBe(answered[i]!.body.id);
