@@ -45,6 +45,8 @@ export interface CallbackPolicy {
   overdueAfter: IsoDuration;
   /** A milestone recorded late creates every past-due call of a kind up to this many; beyond it, only the latest. */
   maxLateCallsPerKind: number;
+  /** A holiday greeting a late milestone reveals this long after it was due missed its holiday and is not made. */
+  greetingSkippedAfter: IsoDuration;
 }
 
 export interface KpiTarget {

@@ -65,6 +65,8 @@ export const callbackPolicySchema = z.object({
   overdueAfter: fixedDuration,
   /** A milestone recorded late creates every past-due call of a kind up to this many; beyond it, only the latest. */
   maxLateCallsPerKind: z.number().int().min(1).max(100).default(3),
+  /** A holiday greeting a late milestone reveals this long after it was due missed its holiday and is not made. */
+  greetingSkippedAfter: fixedDuration.default('P1D'),
 });
 
 export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });

@@ -16,8 +16,6 @@ export const CALENDAR_AWARE_CALLS = 'calendar-aware-calls';
 /** Statuses of a call still waiting for someone to make it. */
 export const OPEN = new Set(['due', 'overdue', 'escalated']);
 export const iso = (ms: number) => new Date(ms).toISOString();
-/** A greeting more than this late missed its holiday (greetings are due at 10:00 on the holiday's first day). */
-const GREETING_LATE_MS = 86_400_000;
 
 export interface ContractEffects extends CaseEffects {
   activities: Pick<Activities, 'recordScheduleChange' | 'recordContractStep'>;
@@ -113,7 +111,9 @@ export class ContractSchedule {
     const created = new Set(s.created);
     let due = this.planned(now).filter((p) => p.dueAt <= now && !created.has(p.id));
     // A holiday greeting is for the holiday: one whose day is over when a late milestone reveals it is not made.
-    const over = due.filter((p) => p.kind === 'holiday_greeting' && now - p.dueAt > GREETING_LATE_MS);
+    // Cases started before the setting existed carry a policy without it: one day, as the rule was then.
+    const lateAfter = durationMs(this.policy.callbacks.greetingSkippedAfter ?? 'P1D');
+    const over = due.filter((p) => p.kind === 'holiday_greeting' && now - p.dueAt > lateAfter);
     if (over.length && this.fx.patched(CALENDAR_AWARE_CALLS)) {
       s.created.push(...over.map((p) => p.id));
       due = due.filter((p) => !over.includes(p));
