@@ -4,6 +4,7 @@ import { insertOnce } from '../db/models';
 import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
+import { kpiFlags } from './kpi-flags';
 import { createNotices } from './notification.activities';
 import type { TaskInput } from './task.activities';
 
@@ -95,7 +96,9 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
       },
       notify,
     );
-    return Promise.all([written, notices]).then(([, n]) => n);
+    const flags = kpiFlags(event);
+    const flagged = flags && Complaint.updateOne({ _id: complaintId, ...flags.filter }, { $set: flags.set });
+    return Promise.all([written, notices, flagged]).then(([, n]) => n);
   }
 
   // Guarded by sequence so a late retry of an older step never overwrites a newer state.

@@ -1,11 +1,11 @@
 // Activities over injected models: every write is keyed on the case id and entry sequence, so retries are harmless.
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
-import { computeKpis } from '../db/kpi-queries';
+import { computeKpiRows } from '../db/kpi-queries';
 import type { Policy } from '../domain/policy';
 import { complaintFileActivities } from './complaint-file.activities';
 import { contractFileActivities } from './contract-file.activities';
-import { notificationActivities, type WebhookConfig } from './notification.activities';
+import { createNotices, notificationActivities, type WebhookConfig } from './notification.activities';
 import { taskActivities } from './task.activities';
 
 export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';
@@ -31,20 +31,29 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
     ...contractFileActivities(models, Boolean(webhook)),
     ...notificationActivities(models, webhook),
 
-    /** One summary per period and window: a second run for the same window finds it stored and writes nothing. */
+    /**
+     * One summary per period and window, with a row per branch, announced to the policy's readers: a second run for
+     * the same window finds it stored and writes nothing; notices are keyed on the summary, so a retry adds none.
+     */
     async storeKpiSummary({ period, label, from, to }: { period: string; label: string; from: string; to: string }) {
       const id = `${period}:${label}`;
-      if (await Summary.exists({ _id: id })) return { id, created: false };
       if (!policy) throw new Error('the worker has no policy to measure KPI targets against');
-      const kpis = await computeKpis(models, policy, { from: new Date(from), to: new Date(to) });
-      const created = await insertOnce(() =>
-        Summary.updateOne(
-          { _id: id },
-          { $setOnInsert: { period, label, from: new Date(from), to: new Date(to), createdAt: new Date(), policyVersion: policy.version, kpis } },
-          { upsert: true },
-        ),
+      let created = false;
+      let doc = await Summary.findById(id).lean();
+      if (!doc) {
+        const rows = await computeKpiRows(models, policy, { from: new Date(from), to: new Date(to) });
+        const fields = { period, label, from: new Date(from), to: new Date(to), createdAt: new Date(), policyVersion: policy.version, ...rows };
+        created = await insertOnce(() => Summary.updateOne({ _id: id }, { $setOnInsert: fields }, { upsert: true }));
+        doc = await Summary.findById(id).lean();
+      }
+      const met = (doc?.kpis ?? []).filter((k) => (k as { met?: boolean }).met === true).length;
+      const message = `KPI summary ${period} from ${label}: ${met} of ${doc?.kpis.length ?? 0} targets met`;
+      const notices = await createNotices(
+        models,
+        { caseId: `summary:${id}`, caseType: 'summary', seq: 0, type: 'kpi_summary', message, createdAt: doc?.createdAt ?? new Date() },
+        policy.reports.summaryRecipients,
       );
-      return { id, created };
+      return { id, created, notificationIds: webhook ? notices.notificationIds : [] };
     },
   };
 }

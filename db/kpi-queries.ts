@@ -1,5 +1,6 @@
 // The center's measures of DOMAIN.md section 4, from counts only: every figure is a countDocuments over plain filters,
 // which FerretDB and MongoDB both answer (no $expr, $lookup, $facet or exotic $group).
+import { durationMs } from '../domain/duration';
 import type { Policy } from '../domain/policy';
 import type { Models } from './models';
 
@@ -21,8 +22,6 @@ export interface Kpi {
   met: boolean | null;
 }
 
-const DAY_MS = 86_400_000;
-
 function compare(value: number, t: Kpi['target']): boolean {
   switch (t.op) {
     case '<':
@@ -42,52 +41,78 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/** Ids in pages small enough for one `$in`: a month of a large center stays a handful of queries. */
+async function countIn(ids: string[], count: (page: string[]) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < ids.length; i += 1000) total += await count(ids.slice(i, i + 1000));
+  return total;
+}
+
+/**
+ * Every measure of DOMAIN.md section 4 for a window (and a branch); each definition is documented in docs/kpis.md
+ * with its source line. Complaints are the customers' own (kind customer); repair requests are service requests.
+ */
 export async function computeKpis(models: Models, policy: Policy, range: KpiRange): Promise<Kpi[]> {
-  const { Complaint, Callback, Contract } = models;
-  const within = (field: string) => ({ [field]: { $gte: range.from, $lt: range.to } });
+  const { Complaint, Callback, Contract, Task } = models;
+  const within = (field: string, from = range.from, to = range.to) => ({ [field]: { $gte: from, $lt: to } });
   const scope = range.branch ? { branch: range.branch } : {};
   const count = (model: typeof Complaint | typeof Callback | typeof Contract, filter: Record<string, unknown>) =>
     (model as typeof Complaint).countDocuments({ ...scope, ...filter });
 
-  const opened = within('createdAt');
-  const closed = within('closedAt');
-  const resolved = within('resolvedAt');
+  const complaint = { kind: 'customer' };
+  const opened = { ...complaint, ...within('createdAt') };
+  const closed = { ...complaint, ...within('closedAt') };
+  const resolved = { ...complaint, ...within('resolvedAt') };
   const due = { ...within('dueAt'), status: { $ne: 'cancelled' } };
-  const postRepair = { ...due, kind: 'post_repair' };
+  // A service request's call falls due a fixed delay after its repair: those due in the window are measured.
+  const delay = durationMs(policy.complaint.postRepairCallback);
+  const repairs = await Complaint.find(
+    { ...scope, kind: 'repair', ...within('repairCompletedAt', new Date(range.from.getTime() - delay), new Date(range.to.getTime() - delay)) },
+    { _id: 1 },
+  ).lean();
+  const repairIds = repairs.map((r) => r._id as string);
+  const postRepair = (ids: string[], extra: Record<string, unknown> = {}) =>
+    Callback.countDocuments({ kind: 'post_repair', complaintId: { $in: ids }, status: 'done', ...extra });
+  // Without a registered contract the call is a plain task: it counts as made, but carries no outcome.
+  const taskDone = (ids: string[]) => Task.countDocuments({ type: 'post_repair_callback', complaintId: { $in: ids }, status: 'done' });
 
   const [
     validComplaints,
     customers,
     answeredOnTime,
     complaintsOpened,
-    calledBack,
+    followedUp,
     complaintsClosed,
     surveySatisfied,
     surveysRecorded,
-    repairCalls,
-    repairCallsReached,
-    repairCallsSatisfied,
+    repairCallsMade,
+    repairTasksDone,
+    repairsSatisfied,
+    repairsPassed,
+    repairsClosed,
     callbacksOnTime,
     callbacksDue,
     major,
-    within24h,
+    withinCycle,
     complaintsResolved,
   ] = await Promise.all([
-    count(Complaint, { ...opened, valid: true, kind: { $in: ['customer', 'repair'] } }),
+    count(Complaint, { ...opened, validConfirmed: true }),
     count(Contract, { contractSignedAt: { $lt: range.to }, phase: { $ne: 'cancelled' } }),
-    count(Complaint, { ...opened, firstCallbackOnTime: true }),
+    count(Complaint, { ...opened, $or: [{ firstCallbackOnTime: true }, { externalAnsweredOnTime: true }] }),
     count(Complaint, opened),
     count(Complaint, { ...closed, followUps: { $gte: 1 } }),
     count(Complaint, closed),
     count(Complaint, { ...closed, surveySatisfied: true }),
     count(Complaint, { ...closed, surveySatisfied: { $in: [true, false] } }),
-    count(Callback, postRepair),
-    count(Callback, { ...postRepair, status: 'done' }),
-    count(Callback, { ...postRepair, outcome: 'satisfied' }),
+    countIn(repairIds, (ids) => postRepair(ids)),
+    countIn(repairIds, taskDone),
+    countIn(repairIds, (ids) => postRepair(ids, { outcome: 'satisfied' })),
+    count(Complaint, { kind: 'repair', ...within('closedAt'), reopened: { $ne: true } }),
+    count(Complaint, { kind: 'repair', ...within('closedAt') }),
     count(Callback, { ...due, onTime: true }),
     count(Callback, due),
     count(Complaint, { ...opened, severity: 'major' }),
-    count(Complaint, { ...resolved, handlingMs: { $lte: DAY_MS } }),
+    count(Complaint, { ...resolved, handlingMs: { $lte: durationMs(policy.reports.handlingCycle) } }),
     count(Complaint, resolved),
   ]);
 
@@ -101,10 +126,11 @@ export async function computeKpis(models: Models, policy: Policy, range: KpiRang
   return [
     rate('validComplaintRate', 'Valid complaints per customer', validComplaints, customers),
     rate('complaintsAnsweredOnTime', 'Complaints answered on time', answeredOnTime, complaintsOpened),
-    rate('complaintsCalledBack', 'Complaints called back after handling', calledBack, complaintsClosed),
+    rate('complaintsCalledBack', 'Complaints called back after handling', followedUp, complaintsClosed),
     rate('complaintSatisfaction', 'Satisfied among surveyed complaints', surveySatisfied, surveysRecorded),
-    rate('serviceRequestsCalledBack', 'Service (repair) requests called back', repairCallsReached, repairCalls),
-    rate('serviceRequestSatisfaction', 'Satisfied among called-back service requests', repairCallsSatisfied, repairCallsReached),
+    rate('serviceRequestsCalledBack', 'Service (repair) requests called back', repairCallsMade + repairTasksDone, repairIds.length),
+    rate('serviceRequestSatisfaction', 'Satisfied among called-back service requests', repairsSatisfied, repairCallsMade),
+    rate('repairQuality', 'Repairs that held (closed, not reopened)', repairsPassed, repairsClosed),
     rate('callbacksOnTime', 'Callbacks made on time ("qualified")', callbacksOnTime, callbacksDue),
     {
       key: 'majorComplaints',
@@ -116,6 +142,23 @@ export async function computeKpis(models: Models, policy: Policy, range: KpiRang
       target: majorTarget,
       met: compare(major, majorTarget),
     },
-    rate('handlingCycleWithin24h', 'Complaints handled within the 24 h cycle', within24h, complaintsResolved),
+    rate('handlingCycleWithin24h', 'Complaints handled within the handling cycle', withinCycle, complaintsResolved),
   ];
+}
+
+export interface KpiRows {
+  kpis: Kpi[];
+  branches: { branch: string; kpis: Kpi[] }[];
+}
+
+/** The whole center and one row per branch that has cases or contracts (branch staff read their own row only). */
+export async function computeKpiRows(models: Models, policy: Policy, range: Omit<KpiRange, 'branch'>): Promise<KpiRows> {
+  const names = new Set<string>([
+    ...((await models.Contract.distinct('branch')) as string[]),
+    ...((await models.Complaint.distinct('branch')) as (string | null)[]).filter((b): b is string => typeof b === 'string'),
+  ]);
+  const kpis = await computeKpis(models, policy, range);
+  const branches = [];
+  for (const branch of [...names].sort()) branches.push({ branch, kpis: await computeKpis(models, policy, { ...range, branch }) });
+  return { kpis, branches };
 }

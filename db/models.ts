@@ -43,6 +43,11 @@ const complaintSchema = new Schema(
     resolvedAt: Date,
     handlingMs: Number,
     surveySatisfied: Boolean,
+    // Set from case-file entries for the KPIs: triage's validity, the repair's completion, a reopen, an external answer.
+    validConfirmed: Boolean,
+    repairCompletedAt: Date,
+    reopened: Boolean,
+    externalAnsweredOnTime: Boolean,
     remedies: { type: [Schema.Types.Mixed], default: [] },
     approvals: { type: [Schema.Types.Mixed], default: [] },
     stateSeq: { type: Number, default: 0 },
@@ -179,6 +184,7 @@ const summarySchema = new Schema(
     createdAt: { type: Date, required: true },
     policyVersion: String,
     kpis: { type: [Schema.Types.Mixed], required: true },
+    branches: { type: [Schema.Types.Mixed], default: [] },
   },
   opts,
 );

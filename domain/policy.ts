@@ -1,5 +1,5 @@
 // The versioned policy document as plain types; schemas/policy.schema.ts validates a file into exactly this shape.
-import type { Level, Priority, Severity } from './roles';
+import type { Level, Priority, Role, Severity } from './roles';
 
 /** An ISO-8601 duration such as P5D, PT24H or PT3M. */
 export type IsoDuration = string;
@@ -54,10 +54,25 @@ export interface KpiTarget {
   value: number;
 }
 
+/** When each summary runs (cron in the calendar's zone) and how late a missed run may still catch up. */
+export interface SummarySchedule {
+  cron: string;
+  catchupWindow: IsoDuration;
+}
+
+/** The center's reporting rules: the handling cycle a KPI measures against, summary times and their readers. */
+export interface ReportPolicy {
+  handlingCycle: IsoDuration;
+  summaries: Record<'daily' | 'weekly' | 'monthly' | 'yearly', SummarySchedule>;
+  /** Roles notified when a summary is stored; branch staff get their own branch's row only. */
+  summaryRecipients: Role[];
+}
+
 export interface Policy {
   version: string;
   complaint: ComplaintPolicy;
   callbacks: CallbackPolicy;
   calendar: CalendarPolicy;
   kpiTargets: Record<string, KpiTarget>;
+  reports: ReportPolicy;
 }

@@ -1,8 +1,8 @@
-// Which day, week or month a scheduled summary covers: the last complete one before "now", in the policy's zone.
+// Which day, week, month or year a scheduled summary covers: the last complete one before "now", in the policy's zone.
 import { localDate, localInstant } from './calendar';
 import { utc } from './duration';
 
-export const SUMMARY_PERIODS = ['daily', 'weekly', 'monthly'] as const;
+export const SUMMARY_PERIODS = ['daily', 'weekly', 'monthly', 'yearly'] as const;
 export type SummaryPeriod = (typeof SUMMARY_PERIODS)[number];
 
 export interface ReportWindow {
@@ -29,6 +29,9 @@ export function previousWindow(period: SummaryPeriod, now: number, timeZone: str
     const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
     end = shiftDate(today, -weekday);
     start = shiftDate(end, -7);
+  } else if (period === 'yearly') {
+    end = `${today.slice(0, 4)}-01-01`;
+    start = `${Number(today.slice(0, 4)) - 1}-01-01`;
   } else {
     const [y, m] = today.split('-').map(Number) as [number, number];
     end = `${today.slice(0, 8)}01`;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isFixedDuration, isIsoDuration } from '../domain/duration';
 import type { Policy } from '../domain/policy';
-import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
+import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
 
 // Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
 const duration = z.string().refine(isIsoDuration, { message: 'must be an ISO-8601 duration such as P5D, PT24H or PT3M' });
@@ -71,12 +71,28 @@ export const callbackPolicySchema = z.object({
 
 export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });
 
+const cron = z.string().regex(/^\S+( \S+){4}$/, 'a five-field cron expression (minute hour day month weekday), in the calendar time zone');
+const summarySchedule = z.object({ cron, catchupWindow: fixedDuration });
+
+// Defaults are the center's rules ([004] §15 daily/weekly/monthly, [001] monthly by the 4th, [000] 24 h cycle).
+export const reportPolicySchema = z.object({
+  handlingCycle: fixedDuration.default('PT24H'),
+  summaries: z.object({ daily: summarySchedule, weekly: summarySchedule, monthly: summarySchedule, yearly: summarySchedule }).default({
+    daily: { cron: '30 1 * * *', catchupWindow: 'P1D' },
+    weekly: { cron: '0 2 * * MON', catchupWindow: 'P2D' },
+    monthly: { cron: '0 3 1 * *', catchupWindow: 'P3D' },
+    yearly: { cron: '0 4 1 1 *', catchupWindow: 'P3D' },
+  }),
+  summaryRecipients: z.array(z.enum(ROLES)).min(1).default(['supervisor', 'director', 'executive']),
+});
+
 export const policySchema = z.object({
   version: z.string().min(1),
   complaint: complaintPolicySchema,
   callbacks: callbackPolicySchema,
   calendar: calendarSchema,
   kpiTargets: z.record(z.string(), kpiTargetSchema),
+  reports: reportPolicySchema.default(reportPolicySchema.parse({})),
 });
 
 // Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.

@@ -46,6 +46,7 @@ export const summaryList = z
         to: z.string(),
         createdAt: z.string(),
         kpis: z.array(kpi),
+        branches: z.array(z.object({ branch: z.string(), kpis: z.array(kpi) })),
       }),
     ),
   })

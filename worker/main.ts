@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const kpiSummarySchedules = await ensureKpiSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy.calendar.timeZone);
+  const kpiSummarySchedules = await ensureKpiSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy);
   if (kpiSummarySchedules.length) logger.info({ kpiSummarySchedules }, 'KPI summary schedules created');
   const worker = await createWorker({
     connection,

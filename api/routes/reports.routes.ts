@@ -49,12 +49,13 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
   mountRoute(router, registry, authenticate, {
     method: 'get',
     path: '/reports/summaries',
-    summary: 'Daily, weekly and monthly summaries produced by Temporal Schedules, newest first',
+    summary: 'Daily, weekly, monthly and yearly summaries produced by Temporal Schedules (whole center and one row per branch), newest first',
     tags: ['reports'],
     roles: REPORT_ROLES,
     query: summariesQuery,
     responses: { 200: { description: 'Stored summaries', schema: summaryList } },
-    handler: async ({ query }) => {
+    handler: async ({ query, user }) => {
+      const own = branchScope(user);
       const docs = await models.Summary.find(query.period ? { period: query.period } : {})
         .sort({ from: -1, _id: 1 })
         .limit(query.limit)
@@ -70,6 +71,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
             to: d.to.toISOString(),
             createdAt: d.createdAt.toISOString(),
             kpis: d.kpis,
+            branches: ((d.branches ?? []) as { branch: string; kpis: unknown[] }[]).filter((r) => !own || r.branch === own),
           })),
         },
       };

@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeKpis, type Kpi } from '../../db/kpi-queries';
+import { computeKpiRows, computeKpis, type Kpi } from '../../db/kpi-queries';
 import { previousWindow } from '../../domain/report-periods';
 import { ensureKpiSummarySchedules, kpiSummaryScheduleId } from '../../worker/kpi-summary-schedules';
 import { POLICY } from '../support/fixtures';
@@ -18,26 +18,29 @@ const HOUR = 3_600_000;
 async function seed() {
   const base = { source: 'phone', category: 'quality', stateSeq: 1 };
   const c = (id: string, fields: Record<string, unknown>) => db.models.Complaint.create({ _id: id, workflowId: `complaint-${id}`, ...base, ...fields });
+  const closedCustomer = { kind: 'customer', status: 'closed', severity: 'general' };
   await c('C-1', {
+    ...closedCustomer,
     branch: 'north',
-    kind: 'customer',
     createdAt: inPeriod(2),
     valid: true,
+    validConfirmed: true,
     firstCallbackOnTime: true,
     closedAt: inPeriod(5),
     followUps: 2,
     surveySatisfied: true,
     resolvedAt: inPeriod(3),
     handlingMs: 10 * HOUR,
-    severity: 'general',
-    status: 'closed',
   });
+  // A service request, not a complaint: no complaint measure counts it, however valid or late.
   await c('C-2', {
     branch: 'north',
     kind: 'repair',
     createdAt: inPeriod(4),
     valid: true,
+    validConfirmed: true,
     firstCallbackOnTime: false,
+    repairCompletedAt: inPeriod(5),
     closedAt: inPeriod(9),
     followUps: 0,
     surveySatisfied: false,
@@ -46,33 +49,81 @@ async function seed() {
     severity: 'serious',
     status: 'closed',
   });
-  await c('C-3', { branch: 'north', kind: 'customer', createdAt: inPeriod(10), valid: false, firstCallbackOnTime: true, severity: 'major', status: 'open' });
-  await c('C-4', {
-    branch: 'south',
+  await c('C-3', {
+    branch: 'north',
     kind: 'customer',
+    createdAt: inPeriod(10),
+    valid: false,
+    validConfirmed: false,
+    firstCallbackOnTime: true,
+    severity: 'major',
+    status: 'open',
+  });
+  await c('C-4', {
+    ...closedCustomer,
+    branch: 'south',
     createdAt: inPeriod(12),
     valid: true,
+    validConfirmed: true,
     firstCallbackOnTime: true,
     closedAt: inPeriod(14),
     followUps: 1,
     resolvedAt: inPeriod(13),
-    handlingMs: 20 * HOUR,
-    severity: 'general',
-    status: 'closed',
+    handlingMs: 30 * HOUR,
   });
   await c('C-5', {
+    ...closedCustomer,
     branch: 'north',
-    kind: 'customer',
     createdAt: new Date('2026-10-20T02:00:00Z'),
     valid: true,
+    validConfirmed: true,
     firstCallbackOnTime: true,
     closedAt: inPeriod(3),
     followUps: 1,
     surveySatisfied: true,
     resolvedAt: inPeriod(2),
     handlingMs: 5 * HOUR,
-    severity: 'general',
-    status: 'closed',
+  });
+  // External complaints: answered on time when decided before the deadline, not when the timer handed them over.
+  await c('C-6', {
+    branch: 'north',
+    kind: 'customer',
+    source: 'media',
+    createdAt: inPeriod(15),
+    valid: true,
+    externalAnsweredOnTime: true,
+    severity: 'serious',
+    status: 'legal',
+  });
+  await c('C-7', {
+    branch: 'north',
+    kind: 'customer',
+    source: 'regulator',
+    createdAt: inPeriod(16),
+    valid: true,
+    externalAnsweredOnTime: false,
+    severity: 'serious',
+    status: 'legal',
+  });
+  // Never triaged: the case's default validity is not a confirmed valid complaint; not answered yet either.
+  await c('C-8', { branch: 'north', kind: 'customer', createdAt: inPeriod(18), valid: true, severity: 'general', status: 'open' });
+  // Service requests whose call back fell due in November (repair done 3 days before), one that never got a call.
+  const repair = (id: string, completed: Date, fields: Record<string, unknown> = {}) =>
+    c(id, { branch: 'north', kind: 'repair', createdAt: completed, repairCompletedAt: completed, severity: 'general', status: 'resolved', ...fields });
+  await repair('R-1', inPeriod(5), { closedAt: inPeriod(9), status: 'closed' });
+  await repair('R-2', inPeriod(10), { closedAt: inPeriod(12), status: 'closed', reopened: true });
+  await repair('R-3', inPeriod(20));
+  await repair('R-4', inPeriod(29)); // its call falls due in December
+  await repair('R-5', new Date('2026-10-30T02:00:00Z')); // its call fell due in November, made as a task
+  await db.models.Task.create({
+    _id: 'R-5:post_repair',
+    type: 'post_repair_callback',
+    complaintId: 'R-5',
+    branch: 'north',
+    assigneeRole: 'assistant',
+    dueAt: inPeriod(2),
+    status: 'done',
+    createdAt: new Date('2026-10-30T02:00:00Z'),
   });
 
   const p = (id: string, branch: string, phase: string) =>
@@ -99,9 +150,9 @@ async function seed() {
     db.models.Callback.create({ _id: id, contractNo: 'P-1', branch, kind, dueAt: inPeriod(8), createdAt: inPeriod(8), ...fields });
   await cb('cb1', 'north', 'construction', { status: 'done', outcome: 'satisfied', onTime: true });
   await cb('cb2', 'north', 'warranty', { status: 'done', outcome: 'satisfied', onTime: false });
-  await cb('cb3', 'north', 'post_repair', { status: 'done', outcome: 'satisfied', onTime: true });
-  await cb('cb4', 'north', 'post_repair', { status: 'done', outcome: 'problem', onTime: true });
-  await cb('cb5', 'north', 'post_repair', { status: 'due' });
+  await cb('cb3', 'north', 'post_repair', { status: 'done', outcome: 'satisfied', onTime: true, complaintId: 'R-1' });
+  await cb('cb4', 'north', 'post_repair', { status: 'done', outcome: 'problem', onTime: true, complaintId: 'R-2' });
+  await cb('cb5', 'north', 'post_repair', { status: 'due', complaintId: 'C-2' });
   await cb('cb6', 'north', 'after_signing', { status: 'cancelled' });
   await cb('cb7', 'south', 'construction', { status: 'done', outcome: 'satisfied', onTime: true });
   await cb('cb8', 'north', 'construction', { status: 'done', outcome: 'satisfied', onTime: true, dueAt: new Date('2026-12-03T02:00:00Z') });
@@ -121,32 +172,46 @@ describe('KPI report', () => {
   it('computes every measure exactly for all branches', async () => {
     const kpis = await computeKpis(db.models, POLICY, { from, to });
     expect(figures(kpis)).toEqual({
-      validComplaintRate: [3, 4, 75, false],
-      complaintsAnsweredOnTime: [3, 4, 75, false],
-      complaintsCalledBack: [3, 4, 75, false],
-      complaintSatisfaction: [2, 3, 66.67, false],
-      serviceRequestsCalledBack: [2, 3, 66.67, false],
+      validComplaintRate: [2, 4, 50, false],
+      complaintsAnsweredOnTime: [4, 6, 66.67, false],
+      complaintsCalledBack: [3, 3, 100, true],
+      complaintSatisfaction: [2, 2, 100, true],
+      serviceRequestsCalledBack: [3, 5, 60, false],
       serviceRequestSatisfaction: [1, 2, 50, false],
+      repairQuality: [2, 3, 66.67, false],
       callbacksOnTime: [4, 6, 66.67, false],
-      majorComplaints: [1, 4, 1, false],
-      handlingCycleWithin24h: [3, 4, 75, false],
+      majorComplaints: [1, 6, 1, false],
+      handlingCycleWithin24h: [2, 3, 66.67, false],
     });
     expect(kpis.find((k) => k.key === 'callbacksOnTime')!.target).toEqual({ op: '>', value: 98 });
+    expect(kpis.find((k) => k.key === 'repairQuality')!.target).toEqual({ op: '>', value: 98 });
   });
 
   it('narrows to one branch', async () => {
     const kpis = await computeKpis(db.models, POLICY, { from, to, branch: 'north' });
     expect(figures(kpis)).toEqual({
-      validComplaintRate: [2, 3, 66.67, false],
-      complaintsAnsweredOnTime: [2, 3, 66.67, false],
-      complaintsCalledBack: [2, 3, 66.67, false],
-      complaintSatisfaction: [2, 3, 66.67, false],
-      serviceRequestsCalledBack: [2, 3, 66.67, false],
+      validComplaintRate: [1, 3, 33.33, false],
+      complaintsAnsweredOnTime: [3, 5, 60, false],
+      complaintsCalledBack: [2, 2, 100, true],
+      complaintSatisfaction: [2, 2, 100, true],
+      serviceRequestsCalledBack: [3, 5, 60, false],
       serviceRequestSatisfaction: [1, 2, 50, false],
+      repairQuality: [2, 3, 66.67, false],
       callbacksOnTime: [3, 5, 60, false],
-      majorComplaints: [1, 3, 1, false],
-      handlingCycleWithin24h: [2, 3, 66.67, false],
+      majorComplaints: [1, 5, 1, false],
+      handlingCycleWithin24h: [2, 2, 100, true],
     });
+  });
+
+  it('measures the handling cycle against the policy, and gives one row per branch', async () => {
+    const longer = structuredClone(POLICY);
+    longer.reports.handlingCycle = 'PT36H';
+    const kpis = await computeKpis(db.models, longer, { from, to });
+    expect(figures(kpis).handlingCycleWithin24h).toEqual([3, 3, 100, true]);
+    const rows = await computeKpiRows(db.models, POLICY, { from, to });
+    expect(rows.branches.map((r) => r.branch)).toEqual(['north', 'south']);
+    expect(figures(rows.branches[0]!.kpis)).toEqual(figures(await computeKpis(db.models, POLICY, { from, to, branch: 'north' })));
+    expect(figures(rows.kpis)).toEqual(figures(await computeKpis(db.models, POLICY, { from, to })));
   });
 
   it('meets a target when the figures do, and reports no value for an empty denominator', async () => {
@@ -186,20 +251,26 @@ describe('scheduled summaries', () => {
     expect(first).toEqual({ id: `monthly:${window.label}`, created: true });
     expect(second).toEqual({ id: first.id, created: false });
     expect(await db.models.Summary.countDocuments({ period: 'monthly' })).toBe(1);
+    const stored = await db.models.Summary.findById(first.id).lean();
+    expect((stored!.branches as { branch: string }[]).map((r) => r.branch)).toEqual(['north', 'south']);
+    // Its readers are told once, whatever the number of runs: one notice per recipient role of the policy.
+    const notices = await db.models.Notification.find({ caseId: `summary:${first.id}` }).lean();
+    expect(notices.map((n) => n.recipientRole).sort()).toEqual([...POLICY.reports.summaryRecipients].sort());
+    expect(notices[0]!.message).toMatch(/^KPI summary monthly from \d{4}-\d{2}-01: \d+ of 10 targets met$/);
   });
 
   it('creates the daily, weekly and monthly schedules once on the dev server', async () => {
     const dev = await devServerEnvironment();
     try {
       const q = `sched-${randomUUID()}`;
-      const ids = ['daily', 'weekly', 'monthly'] as const;
+      const ids = ['daily', 'weekly', 'monthly', 'yearly'] as const;
       for (const p of ids)
         await dev.client.schedule
           .getHandle(kpiSummaryScheduleId(p))
           .delete()
           .catch(() => undefined);
-      expect(await ensureKpiSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual(['daily', 'weekly', 'monthly']);
-      expect(await ensureKpiSummarySchedules(dev.client, q, 'Asia/Shanghai')).toEqual([]);
+      expect(await ensureKpiSummarySchedules(dev.client, q, POLICY)).toEqual(['daily', 'weekly', 'monthly', 'yearly']);
+      expect(await ensureKpiSummarySchedules(dev.client, q, POLICY)).toEqual([]);
       const monthly = await dev.client.schedule.getHandle(kpiSummaryScheduleId('monthly')).describe();
       expect(monthly.spec.timezone).toBe('Asia/Shanghai');
       expect(monthly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'KpiSummaryReport', taskQueue: q });

@@ -32,7 +32,7 @@ const stubs: Activities = {
   writeLegalHandoff: async ({ complaintId, seq }) => `${complaintId}:${seq}`,
   createTask: async () => true,
   deliverNotification: async () => 'disabled',
-  storeKpiSummary: async ({ period, label }) => ({ id: `${period}:${label}`, created: true }),
+  storeKpiSummary: async ({ period, label }) => ({ id: `${period}:${label}`, created: true, notificationIds: [] }),
 };
 
 let env: Env;
