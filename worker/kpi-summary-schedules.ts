@@ -9,6 +9,8 @@ export function kpiSummaryScheduleId(period: SummaryPeriod): string {
   return `kpi-summary-${period}`;
 }
 
+const noteOf = (cron: string, timeZone: string) => `policy run time: ${cron} (${timeZone})`;
+
 /** Run times come from the policy (local times in its zone); the monthly one may catch up for 3 days, so it lands by the 4th. */
 export async function ensureKpiSummarySchedules(client: Client, taskQueue: string, policy: Policy): Promise<SummaryPeriod[]> {
   const created: SummaryPeriod[] = [];
@@ -28,10 +30,21 @@ export async function ensureKpiSummarySchedules(client: Client, taskQueue: strin
           staticSummary: `KPI summary (${period})`,
         },
         policies: { overlap: 'SKIP', catchupWindow: durationMs(s.catchupWindow) },
+        // The server keeps a cron only as calendars; the note keeps its text to compare with the next policy's.
+        state: { note: noteOf(s.cron, timeZone) },
       });
       created.push(period);
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      // A new policy's run time replaces the old one; an unchanged schedule is left alone.
+      const handle = client.schedule.getHandle(kpiSummaryScheduleId(period));
+      const { state } = await handle.describe();
+      if (state.note !== noteOf(s.cron, timeZone))
+        await handle.update((prev) => ({
+          ...prev,
+          spec: { cronExpressions: [s.cron], timezone: timeZone },
+          state: { ...prev.state, note: noteOf(s.cron, timeZone) },
+        }));
     }
   }
   return created;

@@ -274,6 +274,13 @@ describe('scheduled summaries', () => {
       const monthly = await dev.client.schedule.getHandle(kpiSummaryScheduleId('monthly')).describe();
       expect(monthly.spec.timezone).toBe('Asia/Shanghai');
       expect(monthly.action).toMatchObject({ type: 'startWorkflow', workflowType: 'KpiSummaryReport', taskQueue: q });
+      // A policy with another run time moves the existing schedule instead of keeping the old one.
+      const later = structuredClone(POLICY);
+      later.reports.summaries.monthly.cron = '0 5 2 * *';
+      expect(await ensureKpiSummarySchedules(dev.client, q, later)).toEqual([]);
+      const moved = await dev.client.schedule.getHandle(kpiSummaryScheduleId('monthly')).describe();
+      expect(moved.state.note).toBe('policy run time: 0 5 2 * * (Asia/Shanghai)');
+      expect(moved.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 5, end: 5, step: 1 }], dayOfMonth: [{ start: 2, end: 2, step: 1 }] });
       for (const p of ids) await dev.client.schedule.getHandle(kpiSummaryScheduleId(p)).delete();
     } finally {
       await dev.teardown();
