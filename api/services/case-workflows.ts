@@ -37,6 +37,27 @@ export async function startOrAttach<R, A>(client: Client, spec: StartCase<R, A>)
   }
 }
 
+/**
+ * Starts the case, or finds it already started by an earlier try of the same request: answers once Temporal holds it
+ * durably, without waiting for a worker (the case records its own opening). 'finished' when a closed case has the id.
+ */
+export async function startCase<A>(client: Client, spec: Omit<StartCase<unknown, A>, 'opened'>): Promise<'running' | 'finished'> {
+  try {
+    await client.workflow.start(spec.workflowType, {
+      taskQueue: spec.taskQueue,
+      workflowId: spec.workflowId,
+      args: [spec.input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: spec.staticSummary,
+    });
+    return 'running';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'finished';
+    throw err;
+  }
+}
+
 /** The update id of a staff action: the same Idempotency-Key (and subject) gives the same id, so Temporal applies it once. */
 export function actionUpdateId(action: string, idempotencyKey: string | undefined, subject?: string): string | undefined {
   if (!idempotencyKey) return undefined;

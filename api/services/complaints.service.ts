@@ -7,11 +7,11 @@ import { effectiveSeverity, initialLevel, isExternalSource, type ComplaintKind }
 import { durationMs } from '../../domain/duration';
 import type { Policy } from '../../domain/policy';
 import type { CreateComplaintBody } from '../../schemas/complaint.schema';
-import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
+import { COMPLAINT_WORKFLOW, complaintWorkflowId, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
-import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
+import { actionUpdateId, keysetPage, listFilter, startCase } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
@@ -44,15 +44,14 @@ export function createComplaintService(deps: ComplaintDeps) {
     return hit !== null;
   }
 
-  /** Starts the case (or reattaches to it) and waits until intake is recorded; undefined once the case has finished. */
-  function startWorkflow(input: ComplaintInput, body: CreateComplaintBody): Promise<ComplaintState | undefined> {
-    return startOrAttach(client, {
+  /** Starts the case (or finds it from an earlier try); the worker records the opening, so intake never waits on a busy worker. */
+  function startWorkflow(input: ComplaintInput, body: CreateComplaintBody) {
+    return startCase(client, {
       workflowType: COMPLAINT_WORKFLOW,
       workflowId: complaintWorkflowId(input.complaintId),
       taskQueue,
       input,
       staticSummary: staticSummary(input.kind, body),
-      opened: intakeUpdate,
     });
   }
 
@@ -122,16 +121,12 @@ export function createComplaintService(deps: ComplaintDeps) {
         if (!existing || existing.requestHash !== requestHash) throw keyReused();
       }
     }
-    const state = await startWorkflow(input, body);
-    const doc = state ? undefined : await models.Complaint.findById(id).lean();
+    // A new case answers as it opens; a repeat answers the case as its file stands (it may have moved on, or closed).
+    await startWorkflow(input, body);
+    const doc = existing ? await models.Complaint.findById(id).lean() : undefined;
     return {
       created: !existing,
-      body: {
-        id,
-        status: state?.status ?? doc?.status ?? 'open',
-        level: state?.level ?? doc?.level ?? level,
-        round: state?.round ?? doc?.round ?? 0,
-      },
+      body: { id, status: doc?.status ?? 'open', level: doc?.level ?? level, round: doc?.round ?? 0 },
     };
   }
 

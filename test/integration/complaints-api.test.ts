@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
+import { eventually } from '../support/eventually';
 import { useCaseWorld } from '../support/harness';
 import { SignJWT } from 'jose';
 import { serve, testAppDeps, token, TEST_SECRET } from '../support/http';
@@ -208,7 +209,11 @@ describe('POST /v1/complaints', () => {
 describe('GET /v1/complaints', () => {
   it('returns the case file with deadlines and history, identity only to handling roles', async () => {
     const { body } = await open(customer({ branch: 'south' }));
-    const asAssistant = await api.call('GET', `/v1/complaints/${body.id}`, { token: tokens.assistant });
+    // 201 means the case is durable; the worker records its opening a moment later.
+    const asAssistant = await eventually(
+      () => api.call('GET', `/v1/complaints/${body.id}`, { token: tokens.assistant }),
+      (r) => r.body.history?.length > 0,
+    );
     expect(asAssistant.status).toBe(200);
     expect(asAssistant.body).toMatchObject({ id: body.id, kind: 'customer', status: 'open', level: 'assistant', round: 0 });
     expect(asAssistant.body.complainant).toMatchObject({ name: 'Test Customer', phone: expect.stringMatching(/^1380000/), anonymous: false });

@@ -98,6 +98,7 @@ describe('reports', () => {
       'complaintSatisfaction',
       'serviceRequestsCalledBack',
       'serviceRequestSatisfaction',
+      'repairQuality',
       'callbacksOnTime',
       'majorComplaints',
       'handlingCycleWithin24h',
