@@ -61,8 +61,23 @@ export function priorityDeadlineMs(priority: Priority, policy: ComplaintPolicy):
   return durationMs(policy.priorityDeadlines[priority]);
 }
 
+/** A follow-up round's deadline: the priority's, or the severity's for that round when shorter (the last entry covers later rounds). */
+export function followUpDeadlineMs(priority: Priority, policy: ComplaintPolicy, severity?: Severity, round?: number): number {
+  const byPriority = priorityDeadlineMs(priority, policy);
+  const list = severity ? policy.roundDeadlines?.[severity] : undefined;
+  if (!list?.length || !round) return byPriority;
+  const bySeverity = durationMs(list[Math.min(round, list.length) - 1]!);
+  return Math.min(byPriority, bySeverity);
+}
+
 /** Deadline length of a step, or undefined for steps nobody is timed on. */
-export function stepDeadlineMs(step: Step, kind: ComplaintKind, priority: Priority, policy: ComplaintPolicy): number | undefined {
+export function stepDeadlineMs(
+  step: Step,
+  kind: ComplaintKind,
+  priority: Priority,
+  policy: ComplaintPolicy,
+  ladder?: { severity: Severity; round: number },
+): number | undefined {
   switch (step) {
     case 'first_callback':
       return durationMs(kind === 'repair' ? policy.repairAnswer : policy.firstCallback);
@@ -71,7 +86,7 @@ export function stepDeadlineMs(step: Step, kind: ComplaintKind, priority: Priori
     case 'branch_feedback':
       return durationMs(policy.branchFeedback);
     case 'follow_up':
-      return priorityDeadlineMs(priority, policy);
+      return followUpDeadlineMs(priority, policy, ladder?.severity, ladder?.round);
     case 'legal_handoff':
       return durationMs(policy.externalToLegal);
     default:

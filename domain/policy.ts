@@ -12,6 +12,9 @@ export interface CalendarPolicy {
   shiftToWorkingDay: boolean;
 }
 
+/** What a failed round costs the branch: reported for penalty, warned, penalties ordered. */
+export type RoundPenalty = 'reported_for_penalty' | 'warning' | 'penalty_ordered';
+
 export interface ComplaintPolicy {
   firstCallback: IsoDuration;
   repairAnswer: IsoDuration;
@@ -23,7 +26,19 @@ export interface ComplaintPolicy {
   defaultPriority: Priority;
   warningFractions: number[];
   severityLevel: Record<Severity, Level>;
-  rounds: { round: number; level: Level }[];
+  /** Who owns each follow-up round, and what the round's failure costs the branch ([003] ch.4 §3.15, 20-21). */
+  rounds: { round: number; level: Level; penalty?: RoundPenalty }[];
+  /** Follow-up deadline per severity and round; the shorter of it and the priority's deadline applies. */
+  roundDeadlines?: Partial<Record<Severity, IsoDuration[]>>;
+  /** Each new round sends the branch an urge notice with its own response deadline. */
+  urgeNotices?: boolean;
+  /** A feedback form given before the feedback step (at first callback or triage) settles that step. */
+  earlyFeedbackCounts?: boolean;
+  /** A paused case reminds its owner after pauseReminder and resumes by itself after pauseLimit. */
+  pauseReminder?: IsoDuration;
+  pauseLimit?: IsoDuration;
+  /** The survey task is created at closing and is due within this window ("within a week"). */
+  surveyWithin?: IsoDuration;
   repeatWindow: IsoDuration;
   reopenWindow: IsoDuration;
   surveyAfterClose: IsoDuration;

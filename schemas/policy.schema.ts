@@ -41,9 +41,17 @@ export const complaintPolicySchema = z.object({
   warningFractions: z.array(fraction).max(5),
   severityLevel: z.object({ general: z.enum(LEVELS), serious: z.enum(LEVELS), major: z.enum(LEVELS) }),
   rounds: z
-    .array(z.object({ round: z.number().int().min(1), level: z.enum(LEVELS) }))
+    .array(
+      z.object({ round: z.number().int().min(1), level: z.enum(LEVELS), penalty: z.enum(['reported_for_penalty', 'warning', 'penalty_ordered']).optional() }),
+    )
     .min(1)
     .refine((rs) => rs.every((r, i) => r.round === i + 1), { message: 'rounds must be numbered 1, 2, 3 ... in order' }),
+  roundDeadlines: z.partialRecord(z.enum(SEVERITIES), z.array(fixedDuration).min(1)).optional(),
+  urgeNotices: z.boolean().optional(),
+  earlyFeedbackCounts: z.boolean().optional(),
+  pauseReminder: fixedDuration.optional(),
+  pauseLimit: fixedDuration.optional(),
+  surveyWithin: fixedDuration.optional(),
   repeatWindow: fixedDuration,
   reopenWindow: fixedDuration,
   surveyAfterClose: fixedDuration,

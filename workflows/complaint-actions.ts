@@ -45,7 +45,8 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       const onTime = s.step === 'first_callback';
       s.firstCallbackOnTime = onTime;
       if (onTime) c.startStep(c.stepAfterCallback());
-      await c.record('acknowledged', by(actor), { notes, onTime });
+      // Triage skipped: the branch's 24 h feedback clock starts now, and the branch is told so.
+      await c.record('acknowledged', by(actor), { notes, onTime }, s.step === 'branch_feedback' ? [s.routedTo] : []);
     },
   );
 
@@ -92,6 +93,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       if (s.step === 'branch_feedback' && s.round === 0) {
         c.startFollowUpRound(1);
         await c.record('round_started', SYSTEM, { round: 1, reason: 'feedback_received' });
+        await c.urge(1);
       } else if (s.step === 'branch_feedback') {
         c.startStep('follow_up');
         await c.record('step_started', SYSTEM, { step: 'follow_up', round: s.round });
@@ -112,7 +114,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       const round = s.round;
       if (customerSatisfied) {
         s.resolvedAt = iso(now());
-        s.handlingMs = now() - Date.parse(c.input.openedAt);
+        s.handlingMs = now() - Date.parse(c.input.openedAt) - (s.pausedMs ?? 0);
         s.status = 'resolved';
         s.step = 'resolved';
         s.deadline = undefined;
@@ -143,6 +145,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       const dl = s.deadline!;
       dl.remainingMs = Math.max(0, Date.parse(dl.dueAt) - now());
       s.status = 'paused';
+      s.pausedAt = iso(now());
       await c.record('paused', by(actor), { notes, step: s.step, remainingMs: dl.remainingMs });
     },
   );
@@ -153,14 +156,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       if (s.status !== 'paused') reject('INVALID_STATE', `the case is ${s.status}, not paused`);
     },
     async ({ actor, notes }) => {
-      const dl = s.deadline!;
-      const shift = now() + (dl.remainingMs ?? 0) - Date.parse(dl.dueAt);
-      // Both ends move by the time spent paused, so warnings keep their fractions and the remaining time is kept.
-      dl.startedAt = iso(Date.parse(dl.startedAt) + shift);
-      dl.dueAt = iso(Date.parse(dl.dueAt) + shift);
-      delete dl.remainingMs;
-      s.status = 'open';
-      await c.record('resumed', by(actor), { notes, step: s.step, dueAt: dl.dueAt });
+      await c.resumeClock(by(actor), { notes });
     },
   );
 

@@ -59,6 +59,7 @@ export function initialComplaintState(input: ComplaintInput): ComplaintState {
 export class Complaint {
   readonly policy: ComplaintPolicy;
   readonly file: ComplaintFile;
+  private urgeAfterStepStarted: number | undefined;
 
   constructor(
     readonly input: ComplaintInput,
@@ -100,17 +101,63 @@ export class Complaint {
     s.seq++;
     if (type === 'escalated') this.fx.countEscalation(s.level);
     await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), level: s.level, by, data }, notify: [...new Set(notify)] });
+    // A round begun in place of the feedback step sends its urge notice right after the entry that began it.
+    if (type !== 'urge_notice' && this.urgeAfterStepStarted !== undefined) {
+      const round = this.urgeAfterStepStarted;
+      this.urgeAfterStepStarted = undefined;
+      await this.urge(round);
+    }
   }
 
   /** Starts a timed step; a step that follows a missed deadline starts at that deadline, so timers never drift. */
   startStep(step: Step, at: number = this.now()): void {
     const s = this.state;
+    // Feedback already given at first callback or triage settles the feedback step: the follow-up starts instead.
+    if (step === 'branch_feedback' && this.feedbackAlreadyGiven()) {
+      this.urgeAfterStepStarted = 1;
+      return this.startFollowUpRound(1, at);
+    }
     s.step = step;
-    const len = stepDeadlineMs(step, s.kind, s.priority, this.policy);
+    const len = stepDeadlineMs(step, s.kind, s.priority, this.policy, { severity: s.severity, round: s.round });
     s.deadline = len === undefined ? undefined : { step, startedAt: iso(at), dueAt: iso(at + len), warningsSent: 0 };
     // A step begun while the case is paused waits whole: resume gives it its full length.
     if (s.deadline && s.status === 'paused') s.deadline.remainingMs = len;
     this.fx.changed();
+  }
+
+  private feedbackAlreadyGiven(): boolean {
+    const s = this.state;
+    return Boolean(this.policy.earlyFeedbackCounts) && s.feedbackReceived && s.round === 0 && s.kind !== 'crew';
+  }
+
+  /** Each round sends the branch an urge notice whose response deadline is the round's own. */
+  async urge(round: number): Promise<void> {
+    const s = this.state;
+    if (!this.policy.urgeNotices) return;
+    await this.record('urge_notice', SYSTEM, { round, noticeId: `${s.complaintId}:urge:${round}`, respondBy: s.deadline?.dueAt }, [s.routedTo]);
+  }
+
+  /** What a failed round costs the branch, as the policy's rounds say; a first round only when the branch let it lapse. */
+  async recordPenalty(failedRound: number, reason: string): Promise<void> {
+    const penalty = this.policy.rounds[failedRound - 1]?.penalty;
+    if (!penalty || (penalty === 'reported_for_penalty' && reason !== 'deadline_missed')) return;
+    await this.record('penalty', SYSTEM, { round: failedRound, penalty, reason }, ['supervisor', this.state.routedTo]);
+  }
+
+  /** Ends a pause: the step keeps the time it had left, and the paused time is kept out of the handling cycle. */
+  async resumeClock(by: string, data: Record<string, unknown>): Promise<void> {
+    const s = this.state;
+    const dl = s.deadline!;
+    const shift = this.now() + (dl.remainingMs ?? 0) - Date.parse(dl.dueAt);
+    // Both ends move by the time spent paused, so warnings keep their fractions and the remaining time is kept.
+    dl.startedAt = iso(Date.parse(dl.startedAt) + shift);
+    dl.dueAt = iso(Date.parse(dl.dueAt) + shift);
+    delete dl.remainingMs;
+    if (s.pausedAt) s.pausedMs = (s.pausedMs ?? 0) + this.now() - Date.parse(s.pausedAt);
+    delete s.pausedAt;
+    delete s.pauseRemindersSent;
+    s.status = 'open';
+    await this.record('resumed', by, { ...data, step: s.step, dueAt: dl.dueAt });
   }
 
   stepAfterCallback(): Step {
@@ -152,6 +199,8 @@ export class Complaint {
     const from = s.round;
     this.startFollowUpRound(round, at);
     await this.record('round_started', by, { round, previous: from, reason }, [s.routedTo]);
+    await this.recordPenalty(from, reason);
+    await this.urge(round);
     await this.escalateTo(roundLevel(round, s.level, this.policy), reason, by);
   }
 

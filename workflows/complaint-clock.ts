@@ -1,11 +1,17 @@
 // The complaint case's clock: which timer is next (warning, deadline, survey, reopen window) and what firing it does.
 import { warningTimes, missedStepRecipients } from '../domain/complaint.rules';
 import { durationMs } from '../domain/duration';
+import type { Role } from '../domain/roles';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
 
 export interface Timer {
   at: number;
   fire: () => Promise<void>;
+}
+
+/** Whoever owes the feedback form hears when its clock starts, even when triage was skipped or missed. */
+function feedbackClockTold(c: Complaint): Role[] {
+  return c.state.step === 'branch_feedback' ? [c.state.routedTo] : [];
 }
 
 async function onDeadline(c: Complaint): Promise<void> {
@@ -17,15 +23,16 @@ async function onDeadline(c: Complaint): Promise<void> {
   switch (step) {
     case 'first_callback':
       c.startStep(c.stepAfterCallback(), missedAt);
-      return c.record('step_started', SYSTEM, { step: s.step });
+      return c.record('step_started', SYSTEM, { step: s.step }, feedbackClockTold(c));
     case 'triage':
       s.severityConfirmed = true;
       c.startStep('branch_feedback', missedAt);
-      return c.record('step_started', SYSTEM, { step: s.step, severity: s.severity, priority: s.priority });
+      return c.record('step_started', SYSTEM, { step: s.step, severity: s.severity, priority: s.priority }, feedbackClockTold(c));
     case 'branch_feedback':
       if (s.round === 0) {
         c.startFollowUpRound(1, missedAt);
-        return c.record('round_started', SYSTEM, { round: 1, reason: 'feedback_missed' }, [s.routedTo]);
+        await c.record('round_started', SYSTEM, { round: 1, reason: 'feedback_missed' }, [s.routedTo]);
+        return c.urge(1);
       }
       return c.advanceRound('deadline_missed', SYSTEM, missedAt);
     case 'follow_up':
@@ -54,9 +61,33 @@ async function createSurveyTask(c: Complaint): Promise<void> {
     complaintId: s.complaintId,
     branch: s.branch,
     assigneeRole: 'assistant',
-    dueAt: iso(c.now()),
+    // Within a week of closing (policy surveyWithin); cases on an older policy got it a week later, due at once.
+    dueAt: iso(c.policy.surveyWithin ? Date.parse(s.closedAt!) + durationMs(c.policy.surveyWithin) : c.now()),
   });
   await c.record('survey_task_created', SYSTEM, { taskId }, ['assistant']);
+}
+
+/** A pause is never forgotten: its owner is reminded, and at the limit the case resumes by itself and the superior hears. */
+function pauseTimer(c: Complaint, pausedAt: number): Timer {
+  const s = c.state;
+  const remindAt = c.policy.pauseReminder ? pausedAt + durationMs(c.policy.pauseReminder) : undefined;
+  const limitAt = pausedAt + durationMs(c.policy.pauseLimit!);
+  if (remindAt !== undefined && remindAt < limitAt && !s.pauseRemindersSent) {
+    return {
+      at: remindAt,
+      fire: async () => {
+        s.pauseRemindersSent = 1;
+        await c.record('pause_reminder', SYSTEM, { step: s.step, resumesAt: iso(limitAt) }, [s.level]);
+      },
+    };
+  }
+  return {
+    at: limitAt,
+    fire: () =>
+      c
+        .resumeClock(SYSTEM, { reason: 'pause_limit' })
+        .then(() => c.record('pause_expired', SYSTEM, { step: s.step }, missedStepRecipients(s.step, s.level, s.routedTo))),
+  };
 }
 
 /** Timers of the case, earliest first: warnings and the step deadline while open, survey and reopen window once closed. */
@@ -70,8 +101,10 @@ export function nextTimer(c: Complaint): Timer | undefined {
     if (nextWarning !== undefined && nextWarning < dueAt) return { at: nextWarning, fire: () => onWarning(c) };
     return { at: dueAt, fire: () => onDeadline(c) };
   }
+  if (s.status === 'paused' && s.pausedAt && c.policy.pauseLimit) return pauseTimer(c, Date.parse(s.pausedAt));
   if (s.status === 'closed' && s.closedAt && !s.surveyTaskCreated) {
-    return { at: Date.parse(s.closedAt) + durationMs(c.policy.surveyAfterClose), fire: () => createSurveyTask(c) };
+    const at = Date.parse(s.closedAt) + (c.policy.surveyWithin ? 0 : durationMs(c.policy.surveyAfterClose));
+    return { at, fire: () => createSurveyTask(c) };
   }
   return undefined;
 }

@@ -84,6 +84,10 @@ export interface ComplaintState extends ComplaintFacts {
   handlingMs?: number;
   surveySatisfied?: boolean;
   feedbackReceived: boolean;
+  /** The pause clock: when the case was paused, reminders sent, and all paused time (the handling cycle leaves it out). */
+  pausedAt?: string;
+  pauseRemindersSent?: number;
+  pausedMs?: number;
   deadline?: DeadlineView;
   overdue: boolean;
   closedAt?: string;
