@@ -1,5 +1,6 @@
 // The versioned policy document as plain types; schemas/policy.schema.ts validates a file into exactly this shape.
-import type { Level, Priority, Severity } from './roles';
+import type { ApprovalDecision } from './authority';
+import type { Level, Priority, Role, Severity } from './roles';
 
 /** An ISO-8601 duration such as P5D, PT24H or PT3M. */
 export type IsoDuration = string;
@@ -54,10 +55,18 @@ export interface KpiTarget {
   value: number;
 }
 
+/** The authority matrix (DOMAIN section 3) as data: per decision the groups that must each sign (any role of a group signs for it). */
+export interface AuthorityPolicy {
+  approvers: Record<ApprovalDecision, Role[][]>;
+  /** Remedies recorded only after one of these decisions is approved (a compensation only above the fixed allowance). */
+  remedyApprovals: { refund: ApprovalDecision[]; compensation: ApprovalDecision[] };
+}
+
 export interface Policy {
   version: string;
   complaint: ComplaintPolicy;
   callbacks: CallbackPolicy;
   calendar: CalendarPolicy;
   kpiTargets: Record<string, KpiTarget>;
+  authority: AuthorityPolicy;
 }

@@ -1,8 +1,9 @@
 // Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
 import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import { APPROVAL_DECISIONS, DEFAULT_AUTHORITY } from '../domain/authority';
 import type { Policy } from '../domain/policy';
-import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
+import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
 
 // Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
 const duration = z.string().refine(isIsoDuration, { message: 'must be an ISO-8601 duration such as P5D, PT24H or PT3M' });
@@ -71,12 +72,21 @@ export const callbackPolicySchema = z.object({
 
 export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });
 
+const signers = z.array(z.array(z.enum(ROLES)).min(1)).min(1);
+const decision = z.enum(APPROVAL_DECISIONS);
+export const authoritySchema = z.object({
+  approvers: z.object(Object.fromEntries(APPROVAL_DECISIONS.map((d) => [d, signers])) as Record<(typeof APPROVAL_DECISIONS)[number], typeof signers>),
+  remedyApprovals: z.object({ refund: z.array(decision).min(1), compensation: z.array(decision).min(1) }),
+});
+
 export const policySchema = z.object({
   version: z.string().min(1),
   complaint: complaintPolicySchema,
   callbacks: callbackPolicySchema,
   calendar: calendarSchema,
   kpiTargets: z.record(z.string(), kpiTargetSchema),
+  // A policy written before the matrix was data gets the company default.
+  authority: authoritySchema.default(structuredClone(DEFAULT_AUTHORITY)),
 });
 
 // Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.

@@ -54,6 +54,8 @@ export interface RemedyRecord {
   currency: string;
   by: string;
   at: string;
+  /** Who approved it, when the authority matrix had to (a refund, a compensation above the allowance). */
+  approvedBy?: string[];
 }
 
 export interface ApprovalRecord {

@@ -2,13 +2,15 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { insertOnce, type Models } from '../../db/models';
-import { branchScope, maySeeComplainant } from '../../domain/authority';
+import { authorize, maySeeComplainant, type ActionInput, type CaseFacts, type ComplaintAction } from '../../domain/authority';
+import type { Role } from '../../domain/roles';
+import { inScope } from '../../domain/scope';
 import { effectiveSeverity, initialLevel, isExternalSource, type ComplaintKind } from '../../domain/complaint.rules';
 import { durationMs } from '../../domain/duration';
 import type { Policy } from '../../domain/policy';
 import type { CreateComplaintBody } from '../../schemas/complaint.schema';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
-import type { StaffUser } from '../auth';
+import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
@@ -142,6 +144,7 @@ export function createComplaintService(deps: ComplaintDeps) {
      */
     async open(body: CreateComplaintBody, user: StaffUser, idempotencyKey?: string, scope: KeyScope = 'client') {
       checkIntake(body);
+      requireBranch(user, body.branch);
       if (!idempotencyKey || scope !== 'client') return openCase(body, user, idempotencyKey, scope);
       const { value, replayed } = await once({
         key: `complaint:${user.sub}:${idempotencyKey}`,
@@ -170,7 +173,7 @@ export function createComplaintService(deps: ComplaintDeps) {
     },
 
     async list(q: ListQuery, user: StaffUser) {
-      const filter = listFilter(user, q.branch, { status: q.status, level: q.level });
+      const filter = listFilter(user, q.branch, { status: q.status, level: q.level }, { unassignedToHotline: true });
       if (q.overdue === true) filter.push({ $or: [{ overdue: true }, { nextDeadlineAt: { $lt: now() } }] });
       if (q.overdue === false) filter.push({ overdue: { $ne: true } }, { $or: [{ nextDeadlineAt: null }, { nextDeadlineAt: { $gte: now() } }] });
       const { page, nextCursor } = await keysetPage<ComplaintDocLean>(
@@ -183,26 +186,43 @@ export function createComplaintService(deps: ComplaintDeps) {
       return { items: page.map(summary), nextCursor };
     },
 
-    /** Forwards a staff action as a workflow update; the Idempotency-Key makes a retry return the first result. */
-    async act<A>(id: string, user: StaffUser, update: UpdateDefinition<ComplaintState, [A]>, arg: A, action: string, idempotencyKey?: string) {
+    /** 404 unless the case exists and lies in the caller's branches (an unassigned one: the hotline's). */
+    findVisible,
+
+    /**
+     * Forwards a staff action as a workflow update once the authority rule allows it on the case as last projected
+     * (the workflow's validator asks the same rule on its own state); the Idempotency-Key makes a retry return the first result.
+     */
+    async act<A>(
+      id: string,
+      user: StaffUser,
+      update: UpdateDefinition<ComplaintState, [A]>,
+      makeArg: (signAs?: Role) => A,
+      action: Exclude<ComplaintAction, 'create' | 'read'>,
+      input: ActionInput,
+      idempotencyKey?: string,
+    ) {
       const doc = await findVisible(id, user);
+      // Inside the keyed run: a retry of an applied action answers the first result even though the case has moved on.
       const run = async () => {
+        const facts = { status: doc.status ?? 'open', level: doc.level ?? 'assistant', approvals: doc.approvals ?? [] } as CaseFacts;
+        const verdict = authorize(user, action, facts, { authority: policy.authority, allowance: policy.complaint.validComplaintAllowance }, input);
+        if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
         const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, {
-          args: [arg],
+          args: [makeArg(verdict.signAs)],
           updateId: actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`),
         });
         return stateSummary(doc, state);
       };
       if (!idempotencyKey) return run();
       const key = `act:${id}:${action}:${user.sub}:${idempotencyKey}`;
-      return (await once({ key, requestHash: requestHashOf(arg), mismatch: () => keyReused(), run })).value;
+      return (await once({ key, requestHash: requestHashOf(makeArg()), mismatch: () => keyReused(), run })).value;
     },
   };
 
   async function findVisible(id: string, user: StaffUser) {
     const doc = await models.Complaint.findById(id).lean();
-    const scope = branchScope(user);
-    if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `complaint ${id} not found`);
+    if (!doc || !inScope(user, doc.branch, { unassignedToHotline: true })) throw new AppError('NOT_FOUND', `complaint ${id} not found`);
     return doc;
   }
 }
