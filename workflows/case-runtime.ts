@@ -48,6 +48,8 @@ export interface CaseEffects {
   stepWrites: boolean;
   now(): number;
   patched(patchId: string): boolean;
+  /** The id of the staff action being applied (its update id): entries it records point to the text kept in MongoDB under it. */
+  actionRef?(): string | undefined;
   /** Wakes the case's clock: something changed that may move its next timer. */
   changed(): void;
   index(values: IndexedValues, details: string): void;
@@ -95,6 +97,7 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
     stepWrites,
     now: () => Date.now(),
     patched: (patchId) => wf.patched(patchId),
+    actionRef: () => wf.currentUpdateInfo()?.id,
     changed: () => void changes++,
     index(values, details) {
       wf.setCurrentDetails(details);

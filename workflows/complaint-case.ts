@@ -99,7 +99,10 @@ export class Complaint {
     this.fx.changed();
     s.seq++;
     if (type === 'escalated') this.fx.countEscalation(s.level);
-    await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), level: s.level, by, data }, notify: [...new Set(notify)] });
+    // A staff entry names its action, so the notes the api kept in MongoDB under that id join it in the case file.
+    const ref = by === SYSTEM ? undefined : this.fx.actionRef?.();
+    const entry = ref ? { ...data, ref } : data;
+    await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), level: s.level, by, data: entry }, notify: [...new Set(notify)] });
   }
 
   /** Starts a timed step; a step that follows a missed deadline starts at that deadline, so timers never drift. */

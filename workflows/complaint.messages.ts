@@ -19,7 +19,8 @@ export interface ComplaintFacts {
   source: ComplaintSource;
   contractNo?: string;
   branch?: string;
-  category: string;
+  /** Older cases carried the category; new ones keep it in MongoDB only (it is staff or customer text). */
+  category?: string;
 }
 
 /** Everything the case needs to run; no personal data, which stays in MongoDB. */
@@ -114,11 +115,12 @@ export interface NoteInput {
   actor: Actor;
   notes?: string;
 }
+/** The free text of a feedback form stays in MongoDB; older cases received it here. */
 export interface FeedbackInput {
   actor: Actor;
-  cause: string;
-  action: string;
-  responsible: string;
+  cause?: string;
+  action?: string;
+  responsible?: string;
   repairCompletedAt?: string;
 }
 export interface FollowUpInput {

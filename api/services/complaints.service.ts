@@ -1,5 +1,6 @@
 // Complaint use cases behind the HTTP routes: intake, reading the case file, and forwarding staff actions to the workflow.
 import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { insertOnce, type Models } from '../../db/models';
 import { authorize, maySeeComplainant, type ActionInput, type CaseFacts, type ComplaintAction } from '../../domain/authority';
@@ -15,6 +16,7 @@ import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
+import { joinText, keepText, splitText } from './case-notes';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
 export { checkIntake, complaintIdFor, customerKey, requestHashOf, type KeyScope } from './complaint-intake';
@@ -73,7 +75,6 @@ export function createComplaintService(deps: ComplaintDeps) {
       source: body.source,
       contractNo: body.contractNo,
       branch: body.branch,
-      category: body.category,
       severity: body.severity ?? (isExternalSource(body.source) ? 'major' : undefined),
       priority: body.priority,
       repeat,
@@ -159,6 +160,7 @@ export function createComplaintService(deps: ComplaintDeps) {
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
       const events = await models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean();
+      const withText = await joinText(models, id);
       return {
         ...summary(doc),
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
@@ -167,7 +169,7 @@ export function createComplaintService(deps: ComplaintDeps) {
           type: e.type,
           level: e.level ?? undefined,
           by: e.by ?? undefined,
-          data: (e.data ?? {}) as Record<string, unknown>,
+          data: withText((e.data ?? {}) as Record<string, unknown>),
         })),
       };
     },
@@ -203,15 +205,16 @@ export function createComplaintService(deps: ComplaintDeps) {
       idempotencyKey?: string,
     ) {
       const doc = await findVisible(id, user);
+      // The action's id: its entries carry it, and its text is kept under it in MongoDB, never sent to Temporal.
+      const ref = actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`) ?? `${action}:${randomUUID()}`;
       // Inside the keyed run: a retry of an applied action answers the first result even though the case has moved on.
       const run = async () => {
         const facts = { status: doc.status ?? 'open', level: doc.level ?? 'assistant', approvals: doc.approvals ?? [] } as CaseFacts;
         const verdict = authorize(user, action, facts, { authority: policy.authority, allowance: policy.complaint.validComplaintAllowance }, input);
         if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
-        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, {
-          args: [makeArg(verdict.signAs)],
-          updateId: actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`),
-        });
+        const { arg, text } = splitText(makeArg(verdict.signAs) as object);
+        await keepText(models, id, ref, user.sub, text);
+        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, { args: [arg as A], updateId: ref });
         return stateSummary(doc, state);
       };
       if (!idempotencyKey) return run();

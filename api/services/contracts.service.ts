@@ -1,5 +1,7 @@
 // Renovation-contract use cases behind the HTTP routes: registration, milestones, the callback worklist and callback outcomes.
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { keepText } from './case-notes';
 import { insertOnce } from '../../db/models';
 import { authorizeContract, CUSTOMER_VIEWERS } from '../../domain/authority';
 import { inScope } from '../../domain/scope';
@@ -217,9 +219,12 @@ export function createContractService(deps: ContractDeps) {
     }
     let finished = false;
     try {
+      // The call's notes stay in MongoDB under the action's id; the schedule gets ids and codes only.
+      const ref = actionUpdateId('outcome', idempotencyKey, `${id}:${user.sub}`) ?? `outcome:${randomUUID()}`;
+      await keepText(models, cb.contractNo, ref, user.sub, body.notes ? { notes: body.notes, callbackId: id } : undefined);
       const result = await client.workflow.getHandle(project.workflowId).executeUpdate(outcomeUpdate, {
-        args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, notes: body.notes, complaintId }],
-        updateId: actionUpdateId('outcome', idempotencyKey, `${id}:${user.sub}`),
+        args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, complaintId }],
+        updateId: ref,
       });
       if (!result.repeat) {
         const c = result.callback;
