@@ -1,7 +1,8 @@
 // Bearer JWT (HS256) authentication; claims are validated with zod like any other input.
 import { jwtVerify } from 'jose';
 import { z } from 'zod';
-import { ROLES, type Role } from '../domain/roles';
+import { expandRoles, ROLES, type Role } from '../domain/roles';
+import { inScope, lacksBranchClaim } from '../domain/scope';
 import { AppError } from './errors';
 
 export const claimsSchema = z.object({
@@ -9,6 +10,8 @@ export const claimsSchema = z.object({
   name: z.string().min(1),
   roles: z.array(z.enum(ROLES)).min(1),
   branch: z.string().min(1).optional(),
+  /** An assistant serving several branches carries them all. */
+  branches: z.array(z.string().min(1)).min(1).max(100).optional(),
 });
 export type StaffUser = z.infer<typeof claimsSchema>;
 
@@ -34,12 +37,26 @@ export function createAuthenticator(secret: string) {
     if (exp - (iat ?? nowSec) > MAX_LIFETIME_SEC) throw new AppError('UNAUTHENTICATED', 'the bearer token lives longer than 24 hours');
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) throw new AppError('UNAUTHENTICATED', 'the bearer token lacks valid sub, name or roles claims');
-    return claims.data;
+    // An `executive` token (the name before the split) holds both the regional president's and the VP's authority.
+    return { ...claims.data, roles: expandRoles(claims.data.roles) };
   };
 }
 
 export function requireRole(user: StaffUser, allowed: readonly Role[], what: string): void {
   if (!user.roles.some((r) => allowed.includes(r))) {
     throw new AppError('FORBIDDEN', `${what} needs one of the roles: ${allowed.join(', ')}`);
+  }
+  // A branch-scoped token that names no branch would otherwise see nothing, or (before) everything: it is refused.
+  if (lacksBranchClaim(user)) {
+    throw new AppError('BRANCH_CLAIM_REQUIRED', `the roles ${user.roles.join(', ')} work for branches: the token needs a branch or branches claim`);
+  }
+}
+
+/** Refuses a body naming a branch outside the caller's scope (registering a contract, opening a complaint). */
+export function requireBranch(user: StaffUser, branch: string | undefined, field = 'branch'): void {
+  if (!inScope(user, branch, { unassignedToHotline: true })) {
+    throw new AppError('OUTSIDE_BRANCH', `${field} ${branch ?? '(none)'} is not a branch this token serves`, [
+      { field, rule: 'caller_branch', message: 'must be one of the branches of the token' },
+    ]);
   }
 }

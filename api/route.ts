@@ -38,6 +38,8 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   headers?: ZodType;
   responses: Record<number, { description: string; schema?: ZodType }>;
   errors?: ErrorCode[];
+  /** Refuses (404) a resource outside the caller's branches before the body is read, so nothing reveals it exists. */
+  visible?: (params: z.infer<P>, user: StaffUser) => Promise<unknown>;
   handler: (ctx: HandlerContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<HandlerResult>;
 }
 
@@ -89,7 +91,7 @@ function refuseQuery(query: Record<string, unknown>): void {
 const ERROR_DESCRIPTIONS: Partial<Record<number, string>> = {
   400: 'Invalid request: a field has the wrong type or format, or an unknown field or query parameter was sent (each field and rule in details)',
   401: 'Missing or invalid bearer token (checked before the body is read)',
-  403: 'The caller’s roles may not do this',
+  403: 'The caller’s roles may not do this (FORBIDDEN, ROLE_NOT_ALLOWED), the case is held above the caller (NOT_CASE_OWNER), the authority matrix must approve first (APPROVAL_REQUIRED), or a branch-scoped token names no branch (BRANCH_CLAIM_REQUIRED) or another branch (OUTSIDE_BRANCH)',
   404: 'Not found',
   409: 'The action does not fit the case’s state, or its Idempotency-Key is reused with another body or still in progress',
   413: 'The request body is too large',
@@ -132,7 +134,14 @@ export function mountRoute<P extends ZodType, Q extends ZodType, B extends ZodTy
     responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: r.schema } } } : { description: r.description };
   }
   const idempotent = Boolean(spec.headers);
-  const errors = [...new Set<ErrorCode>([...(spec.errors ?? []), ...(idempotent ? (['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const) : [])])];
+  const errors = [
+    ...new Set<ErrorCode>([
+      'FORBIDDEN',
+      'BRANCH_CLAIM_REQUIRED',
+      ...(spec.errors ?? []),
+      ...(idempotent ? (['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS'] as const) : []),
+    ]),
+  ];
   if (spec.body || spec.query) errors.push('RULE_VIOLATED');
   for (const status of commonStatuses(spec, errors)) {
     const retry = status === 429 || status === 503 || (status === 409 && errors.includes('IDEMPOTENCY_IN_PROGRESS'));
@@ -168,6 +177,7 @@ export function mountRoute<P extends ZodType, Q extends ZodType, B extends ZodTy
     const user = (res.locals.user as StaffUser | undefined) ?? (await authenticate(req.headers.authorization));
     requireRole(user, spec.roles, `${spec.method.toUpperCase()} ${spec.path}`);
     const params = parse(spec.params, req.params, 'path');
+    if (spec.visible) await spec.visible(params, user);
     if (!spec.query) refuseQuery(req.query as Record<string, unknown>);
     const query = parse(spec.query, req.query, 'query');
     const headers = (parse(spec.headers, req.headers, 'header') ?? {}) as Record<string, string | undefined>;

@@ -7,7 +7,8 @@ import type { Role } from '../domain/roles';
 export const BENCH_SECRET = 'bench-secret-that-is-at-least-32-characters-long';
 
 export function benchToken(roles: Role[]): Promise<string> {
-  return new SignJWT({ name: 'Bench Staff', roles })
+  // Branch-scoped roles need a branch claim; the bench's cases use these branches.
+  return new SignJWT({ name: 'Bench Staff', roles, branches: ['north', 'bench', 'b0', 'b1', 'b2', 'b3', 'b4'] })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(`bench-${roles.join('-')}`)
     .setIssuedAt()

@@ -17,7 +17,7 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 
 async function bearer(): Promise<string> {
   const secret = readFileSync(path.join(DATA, 'dev-jwt-secret'), 'utf8').trim();
-  return new SignJWT({ name: 'Bench', roles: ['assistant'] })
+  return new SignJWT({ name: 'Bench', roles: ['assistant'], branch: 'north' })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('bench')
     .setIssuedAt()

@@ -189,6 +189,20 @@ const summarySchema = new Schema(
   opts,
 );
 
+// Staff free text of an action (notes, a feedback form's cause, action and responsible), kept out of Temporal: the
+// case-file entries the action recorded carry its id as data.ref, and the api joins the text back when the file is read.
+const caseNoteSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true, index: true },
+    ref: { type: String, required: true },
+    by: String,
+    createdAt: { type: Date, required: true },
+    text: { type: Schema.Types.Mixed, required: true },
+  },
+  opts,
+);
+
 // One request answered once: a client's Idempotency-Key (scoped to the caller and route) and what the first request answered.
 const idempotencySchema = new Schema(
   {
@@ -237,6 +251,7 @@ export function createModels(conn: Connection) {
     ContractEvent: conn.model('ContractEvent', contractEventSchema, 'project_events'),
     Summary: conn.model('Summary', summarySchema, 'report_summaries'),
     Idempotency: conn.model('Idempotency', idempotencySchema, 'idempotency_keys'),
+    CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -1,4 +1,5 @@
 // The versioned policy document as plain types; schemas/policy.schema.ts validates a file into exactly this shape.
+import type { ApprovalDecision } from './authority';
 import type { Level, Priority, Role, Severity } from './roles';
 
 /** An ISO-8601 duration such as P5D, PT24H or PT3M. */
@@ -83,6 +84,13 @@ export interface ReportPolicy {
   summaryRecipients: Role[];
 }
 
+/** The authority matrix (DOMAIN section 3) as data: per decision the groups that must each sign (any role of a group signs for it). */
+export interface AuthorityPolicy {
+  approvers: Record<ApprovalDecision, Role[][]>;
+  /** Remedies recorded only after one of these decisions is approved (a compensation only above the fixed allowance). */
+  remedyApprovals: { refund: ApprovalDecision[]; compensation: ApprovalDecision[] };
+}
+
 export interface Policy {
   version: string;
   complaint: ComplaintPolicy;
@@ -90,4 +98,5 @@ export interface Policy {
   calendar: CalendarPolicy;
   kpiTargets: Record<string, KpiTarget>;
   reports: ReportPolicy;
+  authority: AuthorityPolicy;
 }

@@ -1,7 +1,14 @@
 // Staff roles and the escalation ladder of DOMAIN.md; plain constants so workflows, api and tests share them.
 
-export const ROLES = ['assistant', 'supervisor', 'director', 'engineering', 'branch', 'legal', 'executive', 'hr', 'admin'] as const;
+export const ROLES = ['assistant', 'supervisor', 'director', 'engineering', 'branch', 'legal', 'regional_president', 'vp', 'executive', 'hr', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** `executive` is the old name of the regional president and the VP together; tokens that still carry it hold both. */
+export function expandRoles(roles: readonly Role[]): Role[] {
+  const out = new Set(roles);
+  if (out.has('executive')) for (const r of ['regional_president', 'vp'] as const) out.add(r);
+  return [...out];
+}
 
 export const LEVELS = ['assistant', 'supervisor', 'director', 'legal'] as const;
 export type Level = (typeof LEVELS)[number];

@@ -1,6 +1,7 @@
 // Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
 import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import { APPROVAL_DECISIONS, DEFAULT_AUTHORITY } from '../domain/authority';
 import type { Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
 
@@ -91,7 +92,14 @@ export const reportPolicySchema = z.object({
     monthly: { cron: '0 3 1 * *', catchupWindow: 'P3D' },
     yearly: { cron: '0 4 1 1 *', catchupWindow: 'P3D' },
   }),
-  summaryRecipients: z.array(z.enum(ROLES)).min(1).default(['supervisor', 'director', 'executive']),
+  summaryRecipients: z.array(z.enum(ROLES)).min(1).default(['supervisor', 'director', 'vp', 'regional_president']),
+});
+
+const signers = z.array(z.array(z.enum(ROLES)).min(1)).min(1);
+const decision = z.enum(APPROVAL_DECISIONS);
+export const authoritySchema = z.object({
+  approvers: z.object(Object.fromEntries(APPROVAL_DECISIONS.map((d) => [d, signers])) as Record<(typeof APPROVAL_DECISIONS)[number], typeof signers>),
+  remedyApprovals: z.object({ refund: z.array(decision).min(1), compensation: z.array(decision).min(1) }),
 });
 
 export const policySchema = z.object({
@@ -101,6 +109,8 @@ export const policySchema = z.object({
   calendar: calendarSchema,
   kpiTargets: z.record(z.string(), kpiTargetSchema),
   reports: reportPolicySchema.default(reportPolicySchema.parse({})),
+  // A policy written before the matrix was data gets the company default.
+  authority: authoritySchema.default(structuredClone(DEFAULT_AUTHORITY)),
 });
 
 // Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.

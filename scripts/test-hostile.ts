@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   try {
     const tokens: [string, string | undefined][] = [
       ['all-roles', await mint(stack.secret, ROLES, 'north')],
-      ['one-role', await mint(stack.secret, ['assistant'])],
+      ['one-role', await mint(stack.secret, ['assistant'], 'north')],
       ['no-token', undefined],
     ];
     for (const [name, token] of tokens) {

@@ -21,6 +21,9 @@ export const stepActivities = wf.proxyLocalActivities<Activities>({
 /** Patch id: a step's entries, notices and tasks go to the database in one write at the end of the step. */
 export const ONE_WRITE_PER_STEP = 'one-write-per-step';
 
+/** Patch id: a staff action is authorized (domain/authority.ts) inside the handler too, and approvals follow the split matrix. */
+export const AUTHORITY_RULE = 'authority-rule';
+
 /** Recent update ids a case remembers across continue-as-new, so a retried staff action is applied once. */
 export const HANDLED_UPDATES_KEPT = 100;
 
@@ -35,6 +38,8 @@ export interface UpdateSpec<A, R> {
   check: (arg: A) => R | undefined | void;
   apply: (arg: A) => Promise<R>;
   repeat: (arg: A) => R | undefined;
+  /** The authority rule: refuses in the validator (before anything is recorded) and, in runs that have the patch, again in the handler. */
+  authorize?: (arg: A) => void;
 }
 
 /** The side of a case the logic classes see; the workflow gives the real one, unit tests a fake. */
@@ -43,6 +48,8 @@ export interface CaseEffects {
   stepWrites: boolean;
   now(): number;
   patched(patchId: string): boolean;
+  /** The id of the staff action being applied (its update id): entries it records point to the text kept in MongoDB under it. */
+  actionRef?(): string | undefined;
   /** Wakes the case's clock: something changed that may move its next timer. */
   changed(): void;
   index(values: IndexedValues, details: string): void;
@@ -90,6 +97,7 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
     stepWrites,
     now: () => Date.now(),
     patched: (patchId) => wf.patched(patchId),
+    actionRef: () => wf.currentUpdateInfo()?.id,
     changed: () => void changes++,
     index(values, details) {
       wf.setCurrentDetails(details);
@@ -124,12 +132,19 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
               const answer = spec.repeat(arg);
               if (answer !== undefined) return answer;
             }
+            // The level may have moved since the validator ran; older histories replay without this check.
+            if (spec.authorize && wf.patched(AUTHORITY_RULE)) spec.authorize(arg);
             const early = spec.check(arg);
             if (early !== undefined) return early as R;
             remember();
             return spec.apply(arg);
           }),
-        { validator: (arg: A) => void spec.check(arg) },
+        {
+          validator: (arg: A) => {
+            spec.authorize?.(arg);
+            void spec.check(arg);
+          },
+        },
       );
     },
 

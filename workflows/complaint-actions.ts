@@ -1,5 +1,6 @@
 // Staff actions on a complaint case: each check refuses what does not fit the case's state, each handler changes and records it.
 import type { UpdateDefinition } from '@temporalio/common';
+import { authorize, type ActionInput, type ComplaintAction } from '../domain/authority';
 import { higherLevel, nextLevel } from '../domain/roles';
 import type { UpdateSpec } from './case-runtime';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
@@ -9,6 +10,22 @@ import * as msg from './complaint.messages';
 import { reject } from './refusal';
 
 type State = msg.ComplaintState;
+
+/** The authority rule's name of each staff update. */
+const ACTION_OF_UPDATE: Record<string, ComplaintAction> = {
+  [msg.acknowledgeUpdate.name]: 'acknowledge',
+  [msg.triageUpdate.name]: 'triage',
+  [msg.feedbackUpdate.name]: 'feedback',
+  [msg.followUpUpdate.name]: 'follow-up',
+  [msg.pauseUpdate.name]: 'pause',
+  [msg.resumeUpdate.name]: 'resume',
+  [msg.escalateUpdate.name]: 'escalate',
+  [msg.closeUpdate.name]: 'close',
+  [msg.reopenUpdate.name]: 'reopen',
+  [msg.surveyUpdate.name]: 'survey',
+  [msg.compensationUpdate.name]: 'compensation',
+  [msg.approvalUpdate.name]: 'approvals',
+};
 export type RegisterAction = <A>(def: UpdateDefinition<State, [A]>, spec: UpdateSpec<A, State>) => void;
 /** A complaint action: its check refuses, its handler changes and records; both see the case as it stands. */
 export type Action = <A>(def: UpdateDefinition<State, [A]>, check: (arg: A) => void, handle: (arg: A) => Promise<unknown>) => void;
@@ -22,10 +39,18 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
     if (s.status === 'paused') reject('INVALID_STATE', 'the case is paused awaiting the customer; resume it first');
     if (s.status !== 'open') reject('INVALID_STATE', `the case is ${s.status}`);
   };
-  /** Every complaint action answers with the case as it stands, a retried one included. */
+  const ctx = { authority: c.input.policy.authority, allowance: policy.validComplaintAllowance };
+  /** Every complaint action answers with the case as it stands, a retried one included; the authority rule refuses first. */
   const action: Action = (def, check, handle) =>
     on(def, {
       check,
+      authorize: (arg) => {
+        const a = arg as { actor?: msg.Actor } & ActionInput;
+        const name = ACTION_OF_UPDATE[def.name];
+        if (!name || !a.actor) return;
+        const verdict = authorize(a.actor, name, s, ctx, a);
+        if (!verdict.ok) reject(verdict.code, verdict.message);
+      },
       apply: async (arg) => {
         await handle(arg);
         return { ...s };

@@ -100,7 +100,10 @@ export class Complaint {
     this.fx.changed();
     s.seq++;
     if (type === 'escalated') this.fx.countEscalation(s.level);
-    await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), level: s.level, by, data }, notify: [...new Set(notify)] });
+    // A staff entry names its action, so the notes the api kept in MongoDB under that id join it in the case file.
+    const ref = by === SYSTEM ? undefined : this.fx.actionRef?.();
+    const entry = ref ? { ...data, ref } : data;
+    await this.file.record({ seq: s.seq, event: { type, at: iso(this.now()), level: s.level, by, data: entry }, notify: [...new Set(notify)] });
     // A round begun in place of the feedback step sends its urge notice right after the entry that began it.
     if (type !== 'urge_notice' && this.urgeAfterStepStarted !== undefined) {
       const round = this.urgeAfterStepStarted;
@@ -115,7 +118,8 @@ export class Complaint {
     // Feedback already given at first callback or triage settles the feedback step: the follow-up starts instead.
     if (step === 'branch_feedback' && this.feedbackAlreadyGiven()) {
       this.urgeAfterStepStarted = 1;
-      return this.startFollowUpRound(1, at);
+      this.startFollowUpRound(1, at);
+      return;
     }
     s.step = step;
     const len = stepDeadlineMs(step, s.kind, s.priority, this.policy, { severity: s.severity, round: s.round });

@@ -1,5 +1,6 @@
 // Remedies and approvals on a complaint: repair or compensate (never both), the fixed allowance, the authority matrix's signatures.
-import { APPROVERS, mayApprove } from '../domain/authority';
+import { approvalNeeded, approversText, isApproved, LEGACY_APPROVERS, mayApprove } from '../domain/authority';
+import { AUTHORITY_RULE } from './case-runtime';
 import { remedyConflict } from '../domain/complaint.rules';
 import type { Action } from './complaint-actions';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
@@ -11,6 +12,8 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
   const policy = c.policy;
   const by = (actor: msg.Actor) => actor.sub;
   const now = () => c.now();
+  const authority = c.input.policy.authority;
+  const allowance = policy.validComplaintAllowance;
 
   action(
     msg.compensationUpdate,
@@ -23,8 +26,12 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
     async ({ actor, type, defect, amount, notes }) => {
       if (s.remedies.some((r) => r.type === type && (type === 'allowance' || r.defect === defect))) return;
       const value = type === 'allowance' ? policy.validComplaintAllowance : amount;
-      s.remedies.push({ type, defect, amount: value, currency: policy.currency, by: by(actor), at: iso(now()) });
-      await c.record('compensation', by(actor), { type, defect, amount: value, currency: policy.currency, notes });
+      // Who approved it goes into the record, so the case file shows who asked and who decided.
+      const needed = c.fx.patched(AUTHORITY_RULE) ? approvalNeeded({ type, amount }, { authority, allowance }) : [];
+      const approvedBy = s.approvals.filter((a) => needed.includes(a.decision) && a.approved).map((a) => a.by);
+      const approval = approvedBy.length ? { approvedBy } : {};
+      s.remedies.push({ type, defect, amount: value, currency: policy.currency, by: by(actor), at: iso(now()), ...approval });
+      await c.record('compensation', by(actor), { type, defect, amount: value, currency: policy.currency, notes, ...approval });
     },
   );
 
@@ -32,14 +39,16 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
     msg.approvalUpdate,
     ({ actor, decision, role }) => {
       if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
-      if (!actor.roles.includes(role) || mayApprove([role], decision) === undefined)
-        reject('ROLE_NOT_ALLOWED', `${decision} is approved by ${APPROVERS[decision].join(' and ')}`);
+      if (!actor.roles.includes(role) || mayApprove([role], decision, authority) === undefined)
+        reject('ROLE_NOT_ALLOWED', `${decision} is approved by ${approversText(decision, authority)}`);
     },
     async ({ actor, decision, approved, role, notes }) => {
       if (s.approvals.some((a) => a.decision === decision && a.role === role)) return;
       s.approvals.push({ decision, approved, role, by: by(actor), at: iso(now()) });
       await c.record('approval', by(actor), { decision, approved, role, notes });
-      const signed = APPROVERS[decision].every((r) => s.approvals.some((a) => a.decision === decision && a.role === r && a.approved));
+      const signed = c.fx.patched(AUTHORITY_RULE)
+        ? isApproved(decision, s.approvals, authority)
+        : LEGACY_APPROVERS[decision].every((r) => s.approvals.some((a) => a.decision === decision && a.role === r && a.approved));
       if (signed) await c.record('decision_approved', SYSTEM, { decision }, ['assistant', s.level]);
     },
   );

@@ -19,7 +19,8 @@ export interface ComplaintFacts {
   source: ComplaintSource;
   contractNo?: string;
   branch?: string;
-  category: string;
+  /** Older cases carried the category; new ones keep it in MongoDB only (it is staff or customer text). */
+  category?: string;
 }
 
 /** Everything the case needs to run; no personal data, which stays in MongoDB. */
@@ -54,6 +55,8 @@ export interface RemedyRecord {
   currency: string;
   by: string;
   at: string;
+  /** Who approved it, when the authority matrix had to (a refund, a compensation above the allowance). */
+  approvedBy?: string[];
 }
 
 export interface ApprovalRecord {
@@ -116,11 +119,12 @@ export interface NoteInput {
   actor: Actor;
   notes?: string;
 }
+/** The free text of a feedback form stays in MongoDB; older cases received it here. */
 export interface FeedbackInput {
   actor: Actor;
-  cause: string;
-  action: string;
-  responsible: string;
+  cause?: string;
+  action?: string;
+  responsible?: string;
   repairCompletedAt?: string;
 }
 export interface FollowUpInput {

@@ -1,5 +1,6 @@
 // Staff actions on a contract's callback schedule: milestones, callback outcomes, and the repair a complaint reports.
 import type { UpdateDefinition } from '@temporalio/common';
+import { authorizeContract } from '../domain/authority';
 import { checkMilestone, type CallbackResult } from '../domain/schedule.rules';
 import type { UpdateSpec } from './case-runtime';
 import { iso, type ContractSchedule } from './contract-schedule';
@@ -18,6 +19,11 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
 
   on(msg.milestoneUpdate, {
     repeat: () => ({ ...s }),
+    // A cancellation is the VP's decision (cancel_order); refused before anything is recorded.
+    authorize: (arg) => {
+      const verdict = authorizeContract(arg.actor, 'milestone', arg, k.policy.authority);
+      if (!verdict.ok) reject(verdict.code, verdict.message);
+    },
     check: (arg) => {
       const verdict = verdictOf(arg);
       if (verdict === 'repeat') return { ...s };

@@ -3,7 +3,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Router } from 'express';
 import type { z, ZodType } from 'zod';
-import { ACTION_ROLES, mayApprove, APPROVERS, type ComplaintAction } from '../../domain/authority';
+import { ACTION_ROLES, type ActionInput, type ComplaintAction } from '../../domain/authority';
+import type { Role } from '../../domain/roles';
 import {
   approvalBody,
   compensationBody,
@@ -23,7 +24,7 @@ import {
 } from '../../schemas/complaint.schema';
 import * as msg from '../../workflows/complaint.messages';
 import type { StaffUser } from '../auth';
-import { AppError, type ErrorCode } from '../errors';
+import type { ErrorCode } from '../errors';
 import { mountRoute } from '../route';
 import type { createComplaintService } from '../services/complaints.service';
 
@@ -32,14 +33,14 @@ type Authenticate = (header: string | undefined) => Promise<StaffUser>;
 type Mount = (router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, service: Service) => void;
 
 const actor = (u: StaffUser): msg.Actor => ({ sub: u.sub, roles: u.roles });
-const ACTION_ERRORS: ErrorCode[] = ['NOT_FOUND', 'INVALID_STATE', 'CASE_FINISHED'];
+const ACTION_ERRORS: ErrorCode[] = ['NOT_FOUND', 'INVALID_STATE', 'CASE_FINISHED', 'ROLE_NOT_ALLOWED', 'NOT_CASE_OWNER', 'APPROVAL_REQUIRED'];
 
 interface ActionSpec<B extends ZodType, A> {
   action: Exclude<ComplaintAction, 'create' | 'read'>;
   summary: string;
   body: B;
   update: UpdateDefinition<msg.ComplaintState, [A]>;
-  toArg: (body: z.infer<B>, user: StaffUser) => A;
+  toArg: (body: z.infer<B>, user: StaffUser, signAs?: Role) => A;
   errors?: ErrorCode[];
   rules?: string[];
 }
@@ -59,9 +60,11 @@ function action<B extends ZodType, A>(spec: ActionSpec<B, A>): Mount {
       body: spec.body,
       responses: { 200: { description: 'The case after the action', schema: complaintSummary } },
       errors: [...ACTION_ERRORS, ...(spec.errors ?? [])],
+      visible: ({ id }, user) => service.findVisible(id, user),
       handler: async ({ params, body, user, headers }) => {
-        const arg = spec.toArg(body, user);
-        return { status: 200, body: await service.act(params.id, user, spec.update, arg, spec.action, headers['idempotency-key']) };
+        const input = body as ActionInput;
+        const made = (signAs?: Role) => spec.toArg(body, user, signAs);
+        return { status: 200, body: await service.act(params.id, user, spec.update, made, spec.action, input, headers['idempotency-key']) };
       },
     });
 }
@@ -138,11 +141,8 @@ const ACTIONS: Mount[] = [
     summary: 'Approve or refuse a decision of the authority matrix',
     body: approvalBody,
     update: msg.approvalUpdate,
-    toArg: (b, u) => {
-      const role = mayApprove(u.roles, b.decision);
-      if (!role) throw new AppError('FORBIDDEN', `${b.decision} is approved by ${APPROVERS[b.decision].join(' and ')}`);
-      return { actor: actor(u), role, ...b };
-    },
+    // The role the approver signs under comes from the authority rule's verdict.
+    toArg: (b, u, signAs) => ({ actor: actor(u), role: signAs as Role, ...b }),
     errors: ['ROLE_NOT_ALLOWED'],
   }),
 ];
@@ -165,7 +165,7 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
       201: { description: 'Case opened', schema: complaintCreated },
       200: { description: 'Repeat of an Idempotency-Key: the same case', schema: complaintCreated },
     },
-    errors: ['REAL_NAME_REQUIRED', 'DETAILS_REQUIRED', 'IDEMPOTENCY_KEY_REUSED'],
+    errors: ['REAL_NAME_REQUIRED', 'DETAILS_REQUIRED', 'IDEMPOTENCY_KEY_REUSED', 'OUTSIDE_BRANCH'],
     handler: async ({ body, user, headers }) => {
       const key = headers['idempotency-key'];
       const { created, body: out } = await service.open(body, user, key);
@@ -194,6 +194,7 @@ export function complaintRoutes(router: Router, registry: OpenAPIRegistry, authe
     params: complaintParams,
     responses: { 200: { description: 'The case file', schema: complaintView } },
     errors: ['NOT_FOUND'],
+    visible: ({ id }, user) => service.findVisible(id, user),
     handler: async ({ params, user }) => ({ status: 200, body: await service.get(params.id, user) }),
   });
 

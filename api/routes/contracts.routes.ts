@@ -41,7 +41,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
       201: { description: 'Contract registered, schedule started', schema: contractCreated },
       200: { description: 'Repeat with the same body: the same contract', schema: contractCreated },
     },
-    errors: ['CONTRACT_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS'],
+    errors: ['CONTRACT_CONFLICT', 'IDEMPOTENCY_IN_PROGRESS', 'OUTSIDE_BRANCH'],
     handler: async ({ body, user }) => {
       const { created, body: out } = await service.register(body, user);
       return { status: created ? 201 : 200, body: out, headers: { Location: `/v1/contracts/${out.contractNo}` } };
@@ -57,6 +57,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     params: contractParams,
     responses: { 200: { description: 'The contract', schema: contractView } },
     errors: ['NOT_FOUND'],
+    visible: ({ contractNo }, user) => service.findContract(contractNo, user),
     handler: async ({ params, user }) => ({ status: 200, body: await service.get(params.contractNo, user) }),
   });
 
@@ -68,13 +69,15 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     roles: CONTRACT_ROLES.milestone,
     rules: [
       'plannedCompletionAt is required for, and only accepted with, type completion_date_changed (422 RULE_VIOLATED).',
+      'A cancellation is decided by the approver of cancel_order in the authority matrix (the VP); anyone else gets 403 APPROVAL_REQUIRED.',
       'at must not be in the future (422 MILESTONE_IN_FUTURE); milestones follow the order signed, work started, completed (409 MILESTONE_OUT_OF_ORDER).',
     ],
     params: contractParams,
     headers: idempotencyHeaders,
     body: milestoneBody,
     responses: { 202: { description: 'Recorded; the callbacks follow', schema: contractPhase } },
-    errors: ['NOT_FOUND', 'CONTRACT_CLOSED', 'CASE_FINISHED', ...MILESTONE_ERRORS],
+    errors: ['NOT_FOUND', 'CONTRACT_CLOSED', 'CASE_FINISHED', 'APPROVAL_REQUIRED', 'ROLE_NOT_ALLOWED', ...MILESTONE_ERRORS],
+    visible: ({ contractNo }, user) => service.findContract(contractNo, user),
     handler: async ({ params, body, user, headers }) => {
       const key = headers['idempotency-key'];
       return { status: 202, body: await service.milestone(params.contractNo, body, user, key) };
@@ -105,6 +108,7 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     body: outcomeBody,
     responses: { 200: { description: 'The callback after the outcome', schema: outcomeRecorded } },
     errors: ['NOT_FOUND', ...CALLBACK_ERRORS, 'IDEMPOTENCY_KEY_REUSED', 'INVALID_INPUT', 'CASE_FINISHED'],
+    visible: ({ id }, user) => service.findCallback(id, user),
     handler: async ({ params, body, user, headers }) => {
       const key = headers['idempotency-key'];
       return { status: 200, body: await service.outcome(params.id, body, user, key) };

@@ -3,7 +3,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Router } from 'express';
 import { computeKpis } from '../../db/kpi-queries';
 import { notificationPayload, type Models, type NotificationDoc } from '../../db/models';
-import { branchScope, NOTIFICATION_ROLES, REPORT_ROLES } from '../../domain/authority';
+import { NOTIFICATION_ROLES, recipientRoles, REPORT_ROLES } from '../../domain/authority';
+import { caseScope } from '../../domain/scope';
 import type { Policy } from '../../domain/policy';
 import {
   kpiQuery,
@@ -18,15 +19,29 @@ import {
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { mountRoute } from '../route';
-import { keysetPage } from '../services/case-workflows';
+import { keysetPage, scopeFilter } from '../services/case-workflows';
 
 type NotificationLean = NotificationDoc & { _id: string };
 type Authenticate = (header: string | undefined) => Promise<StaffUser>;
 
-/** Branch staff see their own branch's notices; central roles see every branch's notices for their role. */
+/** Notices for the caller's roles, within the caller's branches (the scope function; the hotline also sees unassigned cases' notices). */
 function notificationFilter(user: StaffUser): Record<string, unknown> {
-  const branch = branchScope(user);
-  return branch ? { recipientRole: { $in: user.roles }, branch } : { recipientRole: { $in: user.roles } };
+  const roles = { recipientRole: { $in: recipientRoles(user.roles) } };
+  const scoped = scopeFilter(user, { unassignedToHotline: true });
+  return scoped ? { $and: [roles, scoped] } : roles;
+}
+
+/** The branch a report covers: the one asked for, which a branch-scoped caller must serve (one of theirs when not asked). */
+function reportBranch(user: StaffUser, asked: string | undefined): string | undefined {
+  const scope = caseScope(user);
+  if ('all' in scope) return asked;
+  const branch = asked ?? (scope.branches.length === 1 ? scope.branches[0] : undefined);
+  if (!branch || !scope.branches.includes(branch)) {
+    throw new AppError('OUTSIDE_BRANCH', 'a branch-scoped caller reads reports of one of its own branches', [
+      { field: 'query.branch', rule: 'caller_branch', message: 'must be one of the branches of the token' },
+    ]);
+  }
+  return branch;
 }
 
 export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenticate: Authenticate, models: Models, policy: Policy): void {
@@ -39,8 +54,9 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     rules: ['to must be after from (422 RULE_VIOLATED, rule after_from).'],
     query: kpiQuery,
     responses: { 200: { description: 'The measures', schema: kpiReport } },
+    errors: ['OUTSIDE_BRANCH'],
     handler: async ({ query, user }) => {
-      const branch = branchScope(user) ?? query.branch;
+      const branch = reportBranch(user, query.branch);
       const kpis = await computeKpis(models, policy, { from: new Date(query.from), to: new Date(query.to), branch });
       return { status: 200, body: { from: query.from, to: query.to, branch: branch ?? null, policyVersion: policy.version, kpis } };
     },
@@ -54,8 +70,11 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
     roles: REPORT_ROLES,
     query: summariesQuery,
     responses: { 200: { description: 'Stored summaries', schema: summaryList } },
+    errors: ['OUTSIDE_BRANCH'],
     handler: async ({ query, user }) => {
-      const own = branchScope(user);
+      // Stored summaries cover the whole center: only callers who see every branch read them.
+      if (!('all' in caseScope(user)))
+        throw new AppError('OUTSIDE_BRANCH', 'stored summaries cover every branch; a branch-scoped caller reads /reports/kpis of its branch');
       const docs = await models.Summary.find(query.period ? { period: query.period } : {})
         .sort({ from: -1, _id: 1 })
         .limit(query.limit)
@@ -71,7 +90,7 @@ export function reportRoutes(router: Router, registry: OpenAPIRegistry, authenti
             to: d.to.toISOString(),
             createdAt: d.createdAt.toISOString(),
             kpis: d.kpis,
-            branches: ((d.branches ?? []) as { branch: string; kpis: unknown[] }[]).filter((r) => !own || r.branch === own),
+            branches: (d.branches ?? []) as { branch: string; kpis: unknown[] }[],
           })),
         },
       };

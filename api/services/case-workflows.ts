@@ -2,7 +2,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import { branchScope } from '../../domain/authority';
+import { caseScope, HOTLINE_ROLES } from '../../domain/scope';
 import type { StaffUser } from '../auth';
 import { decodeCursor, encodeCursor } from '../cursor';
 
@@ -90,12 +90,26 @@ export async function keysetPage<D extends { _id: string }>(
   return { page, nextCursor: docs.length > q.limit && last ? encodeCursor(last[field] as Date, last._id) : null };
 }
 
-/** A list's filters: an equality per query field that is set, and the branch the user may see (or asked for). */
-export function listFilter(user: StaffUser, branch: string | undefined, equals: Record<string, unknown>): Record<string, unknown>[] {
+/** The branch part of a list filter, from the one scope function: all branches, or the token's (plus unassigned cases for the hotline). */
+export function scopeFilter(user: StaffUser, opts: { unassignedToHotline?: boolean } = {}): Record<string, unknown> | undefined {
+  const scope = caseScope(user);
+  if ('all' in scope) return undefined;
+  const unassigned = opts.unassignedToHotline && user.roles.some((r) => HOTLINE_ROLES.includes(r));
+  return unassigned ? { $or: [{ branch: { $in: scope.branches } }, { branch: null }] } : { branch: { $in: scope.branches } };
+}
+
+/** A list's filters: an equality per query field that is set, the branch asked for, and the branches the user may see. */
+export function listFilter(
+  user: StaffUser,
+  branch: string | undefined,
+  equals: Record<string, unknown>,
+  opts: { unassignedToHotline?: boolean } = {},
+): Record<string, unknown>[] {
   const filter = Object.entries(equals)
     .filter(([, v]) => Boolean(v))
     .map(([k, v]) => ({ [k]: v }));
-  const scope = branchScope(user) ?? branch;
-  if (scope) filter.push({ branch: scope });
+  if (branch) filter.push({ branch });
+  const scoped = scopeFilter(user, opts);
+  if (scoped) filter.push(scoped);
   return filter;
 }

@@ -57,5 +57,5 @@ export function checkIntake(body: CreateComplaintBody): void {
 }
 
 export function staticSummary(kind: ComplaintKind, body: CreateComplaintBody): string {
-  return `Complaint (${kind}) via ${body.source}${body.branch ? `, branch ${body.branch}` : ''}${body.contractNo ? `, contract ${body.contractNo}` : ''}: ${body.category}`;
+  return `Complaint (${kind}) via ${body.source}${body.branch ? `, branch ${body.branch}` : ''}${body.contractNo ? `, contract ${body.contractNo}` : ''}`;
 }

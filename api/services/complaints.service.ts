@@ -1,18 +1,22 @@
 // Complaint use cases behind the HTTP routes: intake, reading the case file, and forwarding staff actions to the workflow.
 import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { insertOnce, type Models } from '../../db/models';
-import { branchScope, maySeeComplainant } from '../../domain/authority';
+import { authorize, maySeeComplainant, type ActionInput, type CaseFacts, type ComplaintAction } from '../../domain/authority';
+import type { Role } from '../../domain/roles';
+import { inScope } from '../../domain/scope';
 import { effectiveSeverity, initialLevel, isExternalSource, type ComplaintKind } from '../../domain/complaint.rules';
 import { durationMs } from '../../domain/duration';
 import type { Policy } from '../../domain/policy';
 import type { CreateComplaintBody } from '../../schemas/complaint.schema';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
-import type { StaffUser } from '../auth';
+import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startCase } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
+import { joinText, keepText, splitText } from './case-notes';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
 export { checkIntake, complaintIdFor, customerKey, requestHashOf, type KeyScope } from './complaint-intake';
@@ -70,7 +74,6 @@ export function createComplaintService(deps: ComplaintDeps) {
       source: body.source,
       contractNo: body.contractNo,
       branch: body.branch,
-      category: body.category,
       severity: body.severity ?? (isExternalSource(body.source) ? 'major' : undefined),
       priority: body.priority,
       repeat,
@@ -137,6 +140,7 @@ export function createComplaintService(deps: ComplaintDeps) {
      */
     async open(body: CreateComplaintBody, user: StaffUser, idempotencyKey?: string, scope: KeyScope = 'client') {
       checkIntake(body);
+      requireBranch(user, body.branch);
       if (!idempotencyKey || scope !== 'client') return openCase(body, user, idempotencyKey, scope);
       const { value, replayed } = await once({
         key: `complaint:${user.sub}:${idempotencyKey}`,
@@ -151,6 +155,7 @@ export function createComplaintService(deps: ComplaintDeps) {
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
       const events = await models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean();
+      const withText = await joinText(models, id);
       return {
         ...summary(doc),
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
@@ -159,13 +164,13 @@ export function createComplaintService(deps: ComplaintDeps) {
           type: e.type,
           level: e.level ?? undefined,
           by: e.by ?? undefined,
-          data: (e.data ?? {}) as Record<string, unknown>,
+          data: withText((e.data ?? {}) as Record<string, unknown>),
         })),
       };
     },
 
     async list(q: ListQuery, user: StaffUser) {
-      const filter = listFilter(user, q.branch, { status: q.status, level: q.level });
+      const filter = listFilter(user, q.branch, { status: q.status, level: q.level }, { unassignedToHotline: true });
       if (q.overdue === true) filter.push({ $or: [{ overdue: true }, { nextDeadlineAt: { $lt: now() } }] });
       if (q.overdue === false) filter.push({ overdue: { $ne: true } }, { $or: [{ nextDeadlineAt: null }, { nextDeadlineAt: { $gte: now() } }] });
       const { page, nextCursor } = await keysetPage<ComplaintDocLean>(
@@ -178,26 +183,44 @@ export function createComplaintService(deps: ComplaintDeps) {
       return { items: page.map(summary), nextCursor };
     },
 
-    /** Forwards a staff action as a workflow update; the Idempotency-Key makes a retry return the first result. */
-    async act<A>(id: string, user: StaffUser, update: UpdateDefinition<ComplaintState, [A]>, arg: A, action: string, idempotencyKey?: string) {
+    /** 404 unless the case exists and lies in the caller's branches (an unassigned one: the hotline's). */
+    findVisible,
+
+    /**
+     * Forwards a staff action as a workflow update once the authority rule allows it on the case as last projected
+     * (the workflow's validator asks the same rule on its own state); the Idempotency-Key makes a retry return the first result.
+     */
+    async act<A>(
+      id: string,
+      user: StaffUser,
+      update: UpdateDefinition<ComplaintState, [A]>,
+      makeArg: (signAs?: Role) => A,
+      action: Exclude<ComplaintAction, 'create' | 'read'>,
+      input: ActionInput,
+      idempotencyKey?: string,
+    ) {
       const doc = await findVisible(id, user);
+      // The action's id: its entries carry it, and its text is kept under it in MongoDB, never sent to Temporal.
+      const ref = actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`) ?? `${action}:${randomUUID()}`;
+      // Inside the keyed run: a retry of an applied action answers the first result even though the case has moved on.
       const run = async () => {
-        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, {
-          args: [arg],
-          updateId: actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`),
-        });
+        const facts = { status: doc.status ?? 'open', level: doc.level ?? 'assistant', approvals: doc.approvals ?? [] } as CaseFacts;
+        const verdict = authorize(user, action, facts, { authority: policy.authority, allowance: policy.complaint.validComplaintAllowance }, input);
+        if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
+        const { arg, text } = splitText(makeArg(verdict.signAs) as object);
+        await keepText(models, id, ref, user.sub, text);
+        const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, { args: [arg as A], updateId: ref });
         return stateSummary(doc, state);
       };
       if (!idempotencyKey) return run();
       const key = `act:${id}:${action}:${user.sub}:${idempotencyKey}`;
-      return (await once({ key, requestHash: requestHashOf(arg), mismatch: () => keyReused(), run })).value;
+      return (await once({ key, requestHash: requestHashOf(makeArg()), mismatch: () => keyReused(), run })).value;
     },
   };
 
   async function findVisible(id: string, user: StaffUser) {
     const doc = await models.Complaint.findById(id).lean();
-    const scope = branchScope(user);
-    if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `complaint ${id} not found`);
+    if (!doc || !inScope(user, doc.branch, { unassignedToHotline: true })) throw new AppError('NOT_FOUND', `complaint ${id} not found`);
     return doc;
   }
 }

@@ -1,7 +1,10 @@
 // Renovation-contract use cases behind the HTTP routes: registration, milestones, the callback worklist and callback outcomes.
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { keepText } from './case-notes';
 import { insertOnce } from '../../db/models';
-import { branchScope, CUSTOMER_VIEWERS } from '../../domain/authority';
+import { authorizeContract, CUSTOMER_VIEWERS } from '../../domain/authority';
+import { inScope } from '../../domain/scope';
 import { checkMilestone, type Phase } from '../../domain/schedule.rules';
 import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
 import {
@@ -13,7 +16,7 @@ import {
   type ContractInput,
   type ContractState,
 } from '../../workflows/contract.messages';
-import type { StaffUser } from '../auth';
+import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused } from '../idempotency';
 import { conflict, registrationHash } from './contract-registration';
@@ -53,15 +56,13 @@ export function createContractService(deps: ContractDeps) {
 
   async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
     const doc = await models.Contract.findById(contractNo).lean();
-    const scope = branchScope(user);
-    if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
+    if (!doc || !inScope(user, doc.branch)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
     return doc;
   }
 
   async function findCallback(id: string, user: StaffUser): Promise<CallbackDocLean> {
     const doc = await models.Callback.findById(id).lean();
-    const scope = branchScope(user);
-    if (!doc || (scope && doc.branch !== scope)) throw new AppError('NOT_FOUND', `callback ${id} not found`);
+    if (!doc || !inScope(user, doc.branch)) throw new AppError('NOT_FOUND', `callback ${id} not found`);
     return doc;
   }
 
@@ -120,8 +121,12 @@ export function createContractService(deps: ContractDeps) {
   }
 
   return {
+    findContract,
+    findCallback,
+
     /** Registers once per contract number: a repeat with the same body gets the stored answer without touching Temporal. */
     async register(body: CreateContractBody, user: StaffUser) {
+      requireBranch(user, body.branch);
       const requestHash = registrationHash(body, policy.callbacks.defaultWarrantyMonths);
       const { value, replayed } = await once({
         key: `contract:${body.contractNo}`,
@@ -138,6 +143,8 @@ export function createContractService(deps: ContractDeps) {
     /** Forwards a milestone to the schedule; once the schedule has finished, the projection answers. */
     async milestone(contractNo: string, body: MilestoneBody, user: StaffUser, idempotencyKey?: string) {
       const doc = await findContract(contractNo, user);
+      const allowed = authorizeContract(user, 'milestone', body, policy.authority);
+      if (!allowed.ok) throw new AppError(allowed.code, allowed.message);
       try {
         return await keyed(`milestone:${contractNo}`, user, idempotencyKey, body, async () => {
           const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(milestoneUpdate, {
@@ -212,9 +219,12 @@ export function createContractService(deps: ContractDeps) {
     }
     let finished = false;
     try {
+      // The call's notes stay in MongoDB under the action's id; the schedule gets ids and codes only.
+      const ref = actionUpdateId('outcome', idempotencyKey, `${id}:${user.sub}`) ?? `outcome:${randomUUID()}`;
+      await keepText(models, cb.contractNo, ref, user.sub, body.notes ? { notes: body.notes, callbackId: id } : undefined);
       const result = await client.workflow.getHandle(project.workflowId).executeUpdate(outcomeUpdate, {
-        args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, notes: body.notes, complaintId }],
-        updateId: actionUpdateId('outcome', idempotencyKey, `${id}:${user.sub}`),
+        args: [{ actor: { sub: user.sub, roles: user.roles }, callbackId: id, result: body.result, complaintId }],
+        updateId: ref,
       });
       if (!result.repeat) {
         const c = result.callback;

@@ -114,7 +114,7 @@ export function useCluster(): ClusterWorld {
 }
 
 export const tokens = {
-  assistant: () => token(['assistant'], { sub: 'staff-a1' }),
+  assistant: () => token(['assistant'], { sub: 'staff-a1', branch: 'north' }),
   supervisor: () => token(['supervisor'], { sub: 'staff-s1' }),
 };
 

@@ -116,7 +116,7 @@ describe('complaint cases under time skipping', () => {
     await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'repair', defect: 'leaking tap' }] });
     expect(
       await updateRefusal(
-        handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'compensation', defect: 'leaking tap', amount: 200 }] }),
+        handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'compensation', defect: 'leaking tap', amount: 50 }] }),
       ),
     ).toBe('REPAIR_OR_COMPENSATE');
     const repairedAt = new Date(start + 2 * DAY).toISOString();
@@ -155,7 +155,9 @@ describe('complaint cases under time skipping', () => {
     await handle.executeUpdate(escalateUpdate, { args: [{ actor: actors.supervisor }] });
     const legal = await handle.executeUpdate(escalateUpdate, { args: [{ actor: actors.director }] });
     expect(legal).toMatchObject({ status: 'legal', level: 'legal' });
-    expect(await updateRefusal(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('ROLE_NOT_ALLOWED');
+    // The authority rule refuses first: the case is held by legal, above the assistant.
+    expect(await updateRefusal(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.assistant }] }))).toBe('NOT_CASE_OWNER');
+    expect(await updateRefusal(handle.executeUpdate(closeUpdate, { args: [{ actor: actors.director }] }))).toBe('NOT_CASE_OWNER');
     await handle.executeUpdate(closeUpdate, { args: [{ actor: actors.legal }] });
     // Closed by legal and its survey task made: the case ends, so nothing can reopen it (the API answers CASE_FINISHED).
     expect(await handle.result()).toMatchObject({ status: 'closed', closedByLegal: true, surveyTaskCreated: true });

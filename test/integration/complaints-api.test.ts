@@ -28,7 +28,8 @@ beforeAll(async () => {
   const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
   api = await serve(app);
   for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr'] as const) {
-    tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});
+    // Branch-scoped roles carry their branches (the assistant serves north and south); central roles need none.
+    tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : role === 'assistant' ? { branches: ['north', 'south'] } : {});
   }
 });
 
@@ -36,9 +37,9 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function open(body: Record<string, unknown> = customer(), key?: string) {
+async function open(body: Record<string, unknown> = customer(), key?: string, role = 'assistant') {
   const res = await api.call('POST', '/v1/complaints', {
-    token: tokens.assistant,
+    token: tokens[role],
     body,
     headers: key ? { 'idempotency-key': key } : {},
   });
@@ -234,7 +235,7 @@ describe('GET /v1/complaints', () => {
   it('filters by status, level and branch and pages with a cursor', async () => {
     const branch = `b${randomUUID().slice(0, 6)}`;
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await open(customer({ branch }))).body.id);
+    for (let i = 0; i < 5; i++) ids.push((await open(customer({ branch }), undefined, 'supervisor')).body.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -265,18 +266,21 @@ describe('case actions', () => {
     expect((await act(id, 'acknowledge')).body.error.code).toBe('ALREADY_DONE');
     expect((await act(id, 'acknowledge', {}, 'branch')).status).toBe(403);
 
-    const triage = await act(id, 'triage', { severity: 'serious', priority: 'high', valid: true });
+    expect((await act(id, 'triage', { severity: 'serious', priority: 'high', valid: true })).body.error.code).toBe('FORBIDDEN');
+    const triage = await act(id, 'triage', { severity: 'serious', priority: 'high', valid: true }, 'supervisor');
     expect(triage.body).toMatchObject({ step: 'branch_feedback', level: 'supervisor', severity: 'serious' });
     const feedback = await act(id, 'feedback', { cause: 'bad batch', action: 'replace tiles', responsible: 'crew 7' }, 'branch');
     expect(feedback.status).toBe(200);
     expect(feedback.body).toMatchObject({ step: 'follow_up', round: 1 });
     expect(feedback.body.deadlines[0].step).toBe('follow_up');
 
-    expect((await act(id, 'close')).body.error.code).toBe('INVALID_STATE');
+    expect((await act(id, 'close', {}, 'supervisor')).body.error.code).toBe('INVALID_STATE');
     expect((await act(id, 'survey', { satisfied: true })).status).toBe(409);
     const done = await act(id, 'follow-up', { customerSatisfied: true, notes: 'happy' });
     expect(done.body).toMatchObject({ status: 'resolved', round: 1 });
-    const closed = await act(id, 'close', { notes: 'done' });
+    // Triage put the case in the supervisor's hands: the assistant may not close it.
+    expect((await act(id, 'close', { notes: 'done' })).body.error.code).toBe('NOT_CASE_OWNER');
+    const closed = await act(id, 'close', { notes: 'done' }, 'supervisor');
     expect(closed.body.status).toBe('closed');
     expect((await act(id, 'survey', { satisfied: true, score: 5 })).status).toBe(200);
     expect((await act(id, 'survey', { satisfied: true, score: 5 })).body.error.code).toBe('ALREADY_DONE');
@@ -314,6 +318,7 @@ describe('case actions', () => {
   it('repairs or compensates a defect, never both (409), and pays the fixed allowance once', async () => {
     const { body } = await open();
     expect((await act(body.id, 'compensation', { type: 'repair', defect: 'tile-crack' })).status).toBe(200);
+    expect((await act(body.id, 'approvals', { decision: 'refund_deposit_measured', approved: true }, 'executive')).status).toBe(200);
     const refund = await act(body.id, 'compensation', { type: 'refund', defect: 'tile-crack', amount: 300 });
     expect(refund.status).toBe(409);
     expect(refund.body.error.code).toBe('REPAIR_OR_COMPENSATE');

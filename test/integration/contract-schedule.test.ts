@@ -21,7 +21,7 @@ async function callbacks(contractNo: string) {
 }
 
 const milestone = (h: WorkflowHandle, type: string, at: string, extra: Record<string, string> = {}) =>
-  h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: type as never, at, ...extra }] });
+  h.executeUpdate(milestoneUpdate, { args: [{ actor: type === 'cancelled' ? actors.vp : actors.branch, type: type as never, at, ...extra }] });
 const outcome = (h: WorkflowHandle, callbackId: string, result: string, extra: Record<string, string> = {}) =>
   h.executeUpdate(outcomeUpdate, { args: [{ actor: actors.assistant, callbackId, result: result as never, ...extra }] });
 

@@ -15,8 +15,9 @@ const DAY = 24 * HOUR;
 beforeAll(async () => {
   const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
   api = await serve(app);
-  for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'branch', 'hr', 'admin'] as const) {
-    tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : {});
+  for (const role of ['assistant', 'supervisor', 'director', 'legal', 'executive', 'vp', 'branch', 'hr', 'admin'] as const) {
+    // Branch-scoped roles carry their branches; central roles need none.
+    tokens[role] = await token([role], role === 'branch' ? { branch: 'north' } : role === 'assistant' ? { branches: ['north', 'south'] } : {});
   }
 });
 
@@ -263,8 +264,8 @@ describe('POST /v1/contracts/{contractNo}/milestones', () => {
     expect((await register(south)).status).toBe(201);
     const foreign = await milestone(south.contractNo, { type: 'work_started', at: ago(1) });
     expect(foreign.status).toBe(404);
-    const executive = await milestone(c, { type: 'work_started', at: ago(1) }, { role: 'executive' });
-    expect(executive.status).toBe(403);
+    const legal = await milestone(c, { type: 'work_started', at: ago(1) }, { role: 'legal' });
+    expect(legal.status).toBe(403);
     expect((await milestone(c, { type: 'work_started', at: ago(1) }, { role: 'admin' })).status).toBe(403);
   });
 
@@ -273,7 +274,14 @@ describe('POST /v1/contracts/{contractNo}/milestones', () => {
     const c = body.contractNo;
     expect((await register(body)).status).toBe(201);
     const cancelledAt = ago(0);
-    const cancelled = await milestone(c, { type: 'cancelled', at: cancelledAt });
+    // Cancelling is the VP's decision (authority matrix, cancel_order): the branch and the assistant are refused, nothing recorded.
+    for (const role of ['branch', 'assistant']) {
+      const refused = await milestone(c, { type: 'cancelled', at: cancelledAt }, { role });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('APPROVAL_REQUIRED');
+    }
+    expect((await api.call('GET', `/v1/contracts/${c}`, { token: tokens.assistant })).body.phase).toBe('signed');
+    const cancelled = await milestone(c, { type: 'cancelled', at: cancelledAt }, { role: 'vp' });
     expect(cancelled.status).toBe(202);
     expect(cancelled.body).toEqual({ contractNo: c, phase: 'cancelled' });
     expect(await finished(c)).toMatchObject({ phase: 'cancelled', open: [] });
@@ -281,10 +289,10 @@ describe('POST /v1/contracts/{contractNo}/milestones', () => {
     const after = await milestone(c, { type: 'work_started', at: ago(1) });
     expect(after.status).toBe(409);
     expect(after.body.error.code).toBe('CONTRACT_CANCELLED');
-    const otherDate = await milestone(c, { type: 'cancelled', at: ago(1) });
+    const otherDate = await milestone(c, { type: 'cancelled', at: ago(1) }, { role: 'vp' });
     expect(otherDate.body.error.code).toBe('CONTRACT_CANCELLED');
     // The same cancellation again is a harmless repeat.
-    const repeat = await milestone(c, { type: 'cancelled', at: cancelledAt });
+    const repeat = await milestone(c, { type: 'cancelled', at: cancelledAt }, { role: 'executive' });
     expect(repeat.status).toBe(202);
     expect(repeat.body).toEqual({ contractNo: c, phase: 'cancelled' });
 
@@ -397,8 +405,9 @@ describe('GET /v1/callbacks', () => {
       project({ branch, contractSignedAt: signedAt }),
       project({ branch, contractSignedAt: ago(30) }),
     ];
-    for (const p of [a, b, c]) expect((await register(p)).status).toBe(201);
-    expect((await milestone(c.contractNo, { type: 'work_started', at: ago(29) }, { role: 'assistant' })).status).toBe(202);
+    // The test branch is one no assistant serves: the center registers and records it.
+    for (const p of [a, b, c]) expect((await register(p, 'supervisor')).status).toBe(201);
+    expect((await milestone(c.contractNo, { type: 'work_started', at: ago(29) }, { role: 'supervisor' })).status).toBe(202);
     const north = project();
     expect((await register(north)).status).toBe(201);
 
@@ -408,7 +417,7 @@ describe('GET /v1/callbacks', () => {
     let cursor: string | null = null;
     do {
       const res: { status: number; body: any } = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
-        token: tokens.assistant,
+        token: tokens.supervisor,
       });
       expect(res.status).toBe(200);
       pages.push(res.body.items.map((x: { id: string }) => x.id));
@@ -420,7 +429,7 @@ describe('GET /v1/callbacks', () => {
     const ab = [`${a.contractNo}.after_signing.1`, `${b.contractNo}.after_signing.1`].sort();
     expect(pages.flat().slice(0, 2)).toEqual(ab);
 
-    const first = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=1`, { token: tokens.assistant });
+    const first = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=1`, { token: tokens.supervisor });
     expect(first.body.items[0]).toEqual({
       id: ab[0],
       contractNo: ab[0]!.split('.')[0],
@@ -432,31 +441,30 @@ describe('GET /v1/callbacks', () => {
     });
     expect(first.body.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
 
-    const construction = await api.call('GET', `/v1/callbacks?branch=${branch}&kind=construction`, { token: tokens.assistant });
+    const construction = await api.call('GET', `/v1/callbacks?branch=${branch}&kind=construction`, { token: tokens.supervisor });
     expect(construction.body.items.length).toBeGreaterThanOrEqual(1);
     expect(construction.body.items.every((x: { kind: string; contractNo: string }) => x.kind === 'construction' && x.contractNo === c.contractNo)).toBe(true);
     expect(construction.body.items).toHaveLength(await w.db.models.Callback.countDocuments({ branch, kind: 'construction' }));
 
     const cSigning = await w.db.models.Callback.findById(`${c.contractNo}.after_signing.1`).lean();
     const before = await api.call('GET', `/v1/callbacks?branch=${branch}&dueBefore=${encodeURIComponent(cSigning!.dueAt.toISOString())}`, {
-      token: tokens.assistant,
+      token: tokens.supervisor,
     });
     const beforeIds = before.body.items.map((x: { id: string }) => x.id);
     expect(beforeIds).toEqual(expect.arrayContaining(ab));
     expect(beforeIds).not.toContain(cSigning!._id);
     expect(before.body.items.every((x: { dueAt: string }) => x.dueAt < cSigning!.dueAt.toISOString())).toBe(true);
 
-    expect((await outcome(ab[0]!, { result: 'satisfied' })).status).toBe(200);
-    const done = await api.call('GET', `/v1/callbacks?branch=${branch}&status=done`, { token: tokens.assistant });
+    expect((await outcome(ab[0]!, { result: 'satisfied' }, { role: 'supervisor' })).status).toBe(200);
+    const done = await api.call('GET', `/v1/callbacks?branch=${branch}&status=done`, { token: tokens.supervisor });
     expect(done.body.items).toEqual([expect.objectContaining({ id: ab[0], status: 'done', outcome: 'satisfied' })]);
-    const open = await api.call('GET', `/v1/callbacks?branch=${branch}&status=due`, { token: tokens.assistant });
+    const open = await api.call('GET', `/v1/callbacks?branch=${branch}&status=due`, { token: tokens.supervisor });
     expect(open.body.items.map((x: { id: string }) => x.id)).toEqual(expected.filter((id) => id !== ab[0]));
 
-    // Branch staff see their own branch only, whatever they ask for.
+    // Branch staff see their own branch only: asking for another gets nothing.
     const scoped = await api.call('GET', `/v1/callbacks?branch=${branch}&limit=100`, { token: tokens.branch });
     expect(scoped.status).toBe(200);
-    expect(scoped.body.items.length).toBeGreaterThan(0);
-    expect(scoped.body.items.every((x: { branch: string }) => x.branch === 'north')).toBe(true);
+    expect(scoped.body.items).toEqual([]);
     const everything = await api.call('GET', `/v1/callbacks?limit=100&dueBefore=${encodeURIComponent(ahead(1))}`, { token: tokens.branch });
     expect(everything.body.items.map((x: { id: string }) => x.id)).toContain(`${north.contractNo}.after_signing.1`);
     expect(everything.body.items.some((x: { branch: string }) => x.branch !== 'north')).toBe(false);
@@ -586,7 +594,12 @@ describe('POST /v1/callbacks/{id}/outcome', () => {
       description: problem.description,
       severity: 'general',
     } as const;
-    const first = await intake.open(complaintBody, { sub: 'staff-assistant', name: 'Test Staff', roles: ['assistant'] }, `callback-problem:${id}`, 'callback');
+    const first = await intake.open(
+      complaintBody,
+      { sub: 'staff-assistant', name: 'Test Staff', roles: ['assistant'], branch: 'north' },
+      `callback-problem:${id}`,
+      'callback',
+    );
     const opened = { status: first.created ? 201 : 200, body: first.body };
     expect(opened.status).toBe(201);
     // A client sending the same text as its own Idempotency-Key gets a complaint of its own, never the system's.

@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('notifications for the caller', () => {
   it('lists the notices of the caller’s roles, newest first, and marks one read idempotently', async () => {
-    const assistant = await token(['assistant'], { sub: 'a-1' });
+    const assistant = await token(['assistant'], { sub: 'a-1', branch: 'north' });
     const supervisor = await token(['supervisor'], { sub: 's-1' });
     const branchNorth = await token(['branch'], { sub: 'b-1', branch: 'north' });
     const branchSouth = await token(['branch'], { sub: 'b-2', branch: 'south' });

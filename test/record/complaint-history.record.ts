@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { it } from 'vitest';
-import { acknowledgeUpdate, compensationUpdate, followUpUpdate, pauseUpdate, resumeUpdate, triageUpdate } from '../../workflows/complaint.messages';
+import {
+  acknowledgeUpdate,
+  approvalUpdate,
+  compensationUpdate,
+  followUpUpdate,
+  pauseUpdate,
+  resumeUpdate,
+  triageUpdate,
+} from '../../workflows/complaint.messages';
 import { actors, complaintInput, HOUR, openCase } from '../support/fixtures';
 import { freshDatabase, testWorker, timeSkippingEnvironment } from '../support/harness';
 import { TOOLS } from '../support/tools';
@@ -24,11 +32,14 @@ it('records a complaint that walks most of the ladder', async () => {
     await env.sleep(5 * HOUR);
     await handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] });
     await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'repair', defect: 'tile' }] });
+    // Since v5 (patch authority-rule): a refund is recorded after the VP approves it.
+    await handle.executeUpdate(approvalUpdate, { args: [{ actor: actors.vp, decision: 'refund_deposit_measured', approved: true, role: 'vp' }] });
+    await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'refund', defect: 'door', amount: 300 }] });
     await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
     await env.sleep(4 * 24 * HOUR);
     // The CLI writes the same JSON the Web UI exports, which is what ops would hand us from production.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'complaint-case-v4.json'), json);
+    writeFileSync(path.join(DIR, 'complaint-case-v5.json'), json);
   });
   await env.teardown();
   await db.close();

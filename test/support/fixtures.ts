@@ -26,6 +26,8 @@ export const actors = {
   legal: { sub: 'staff-l1', roles: ['legal'] },
   branch: { sub: 'staff-b1', roles: ['branch'] },
   executive: { sub: 'staff-e1', roles: ['executive'] },
+  vp: { sub: 'staff-v1', roles: ['vp'] },
+  regionalPresident: { sub: 'staff-r1', roles: ['regional_president'] },
 } satisfies Record<string, Actor>;
 
 export function complaintInput(patch: Partial<ComplaintInput> = {}): ComplaintInput {

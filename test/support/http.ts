@@ -12,8 +12,8 @@ import type { Role } from '../../domain/roles';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
-export async function token(roles: Role[], opts: { sub?: string; branch?: string; secret?: string; expired?: boolean } = {}) {
-  const jwt = new SignJWT({ name: 'Test Staff', roles, ...(opts.branch ? { branch: opts.branch } : {}) })
+export async function token(roles: Role[], opts: { sub?: string; branch?: string; branches?: string[]; secret?: string; expired?: boolean } = {}) {
+  const jwt = new SignJWT({ name: 'Test Staff', roles, ...(opts.branch ? { branch: opts.branch } : {}), ...(opts.branches ? { branches: opts.branches } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(opts.sub ?? `staff-${roles.join('-')}`)
     .setIssuedAt()
