@@ -49,15 +49,16 @@ export function calendarHash(days: CalendarDays): string {
     .digest('hex');
 }
 
-type Lean = { _id: string; year: number; version: number; source: string; publicHolidays: CalendarDays['publicHolidays']; makeUpWorkingDays: string[] };
+type Lean = { _id: string; year: number; version: number; source: string; publicHolidays?: CalendarDays['publicHolidays']; makeUpWorkingDays?: string[] };
 
 export function storedCalendar(doc: Lean & { publishedBy: string; publishedAt: Date }): StoredCalendar {
   return {
     year: doc.year,
     version: doc.version,
     source: doc.source,
-    publicHolidays: doc.publicHolidays.map((h) => ({ date: h.date, name: h.name })),
-    makeUpWorkingDays: [...doc.makeUpWorkingDays],
+    // An empty list may come back absent (mongoose leaves empty arrays out of $setOnInsert).
+    publicHolidays: (doc.publicHolidays ?? []).map((h) => ({ date: h.date, name: h.name })),
+    makeUpWorkingDays: [...(doc.makeUpWorkingDays ?? [])],
     publishedBy: doc.publishedBy,
     publishedAt: doc.publishedAt.toISOString(),
   };

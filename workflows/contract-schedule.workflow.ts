@@ -24,8 +24,10 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
     activities: {
       recordScheduleChange: caseActivities.recordScheduleChange,
       recordContractStep: stepActivities.recordContractStep,
-      loadCalendarYear: stepActivities.loadCalendarYear,
-      notifyCalendarMissing: stepActivities.notifyCalendarMissing,
+      // Regular activities, not local: rare (a year's first use, a publication), and the time-skipping test server
+      // refuses a local activity in the task that follows a signal-cancelled timer.
+      loadCalendarYear: caseActivities.loadCalendarYear,
+      notifyCalendarMissing: caseActivities.notifyCalendarMissing,
     },
   });
   runtime.onTransitionEnd(() => k.file.flush());
