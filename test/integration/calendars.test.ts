@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarMissingNoticeId } from '../../activities/calendar.activities';
 import { createApp } from '../../api/app';
+import { chineseCalendarYear, publishCalendar, SEED_SOURCE, seedCalendars } from '../../db/calendar-store';
 import { isWorkingDay, withYearCalendars } from '../../domain/calendar';
 import { contractStateQuery, milestoneUpdate } from '../../workflows/contract.messages';
 import { actors, contractInput, openContract, POLICY } from '../support/fixtures';
@@ -84,6 +85,19 @@ describe('calendar API', () => {
     expect(read.body.publicHolidays).toHaveLength(2);
     const stored = await w.db.models.Calendar.findById('2031').lean();
     expect(stored!.history.map((h: { version: number }) => h.version)).toEqual([1, 2]);
+  });
+});
+
+describe('seeding from chinese-days', () => {
+  it('stores each bundled year once and never overwrites a published version', async () => {
+    await publishCalendar(w.db.models, { year: 2025, ...chineseCalendarYear(2025), source: 'admin', by: 'staff-admin' });
+    await publishCalendar(w.db.models, { year: 2025, publicHolidays: [], makeUpWorkingDays: [], source: 'admin', by: 'staff-admin' });
+    expect(await seedCalendars(w.db.models, [2024, 2025, 2026])).toEqual([2024, 2026]);
+    expect(await seedCalendars(w.db.models, [2024, 2025, 2026])).toEqual([]);
+    const y2026 = await api.call('GET', '/v1/calendars/2026', { token: tokens.assistant });
+    expect(y2026.body).toMatchObject({ year: 2026, version: 1, source: SEED_SOURCE });
+    expect(y2026.body.publicHolidays).toEqual(chineseCalendarYear(2026).publicHolidays);
+    expect((await api.call('GET', '/v1/calendars/2025', { token: tokens.assistant })).body).toMatchObject({ version: 2, source: 'admin', publicHolidays: [] });
   });
 });
 

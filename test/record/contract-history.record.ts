@@ -34,7 +34,13 @@ it('records a contract schedule from signing into construction', async () => {
     await env.sleep(10 * DAY);
     // A calendar for the current year published mid-way: the schedule fetches it again on the signal (calendars-as-data).
     const year = localYear(await env.currentTimeMs(), 'Asia/Shanghai');
-    const cal = await publishCalendar(db.models, { year, publicHolidays: [{ date: `${year}-12-25`, name: 'Test Day' }], makeUpWorkingDays: [], source: 'record', by: 'recorder' });
+    const cal = await publishCalendar(db.models, {
+      year,
+      publicHolidays: [{ date: `${year}-12-25`, name: 'Test Day' }],
+      makeUpWorkingDays: [],
+      source: 'record',
+      by: 'recorder',
+    });
     await h.signal(calendarPublishedSignal, { year, version: cal.calendar.version });
     await env.sleep(10 * DAY);
     await h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'pennant_received', at: new Date(now + 20 * DAY).toISOString() }] });
