@@ -19,11 +19,21 @@ export interface CallbackChange {
   version: number;
 }
 
+/** A call planned but not yet due, and the calendar its due date was planned with. */
+export interface PlanItem {
+  id: string;
+  kind: CallbackKind;
+  dueAt: number;
+  calendarVersion: string;
+}
+
 export interface ContractProjection {
   phase: string;
   branch: string;
   milestones: Milestones;
   policyVersion: string;
+  /** Absent from runs before calendars-as-data: the stored plan is then left as it is. */
+  plan?: PlanItem[];
 }
 
 export interface ScheduleChangeInput {
@@ -77,7 +87,15 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean) 
   function project(contractNo: string, seq: number, contract: ContractProjection) {
     return Contract.updateOne(
       { _id: contractNo, stateSeq: { $lt: seq } },
-      { $set: { stateSeq: seq, phase: contract.phase, milestones: contract.milestones, policyVersion: contract.policyVersion } },
+      {
+        $set: {
+          stateSeq: seq,
+          phase: contract.phase,
+          milestones: contract.milestones,
+          policyVersion: contract.policyVersion,
+          ...(contract.plan ? { plan: contract.plan } : {}),
+        },
+      },
     );
   }
 

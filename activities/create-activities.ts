@@ -3,13 +3,14 @@ import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import { computeKpiRows } from '../db/kpi-queries';
 import type { Policy } from '../domain/policy';
+import { calendarActivities } from './calendar.activities';
 import { complaintFileActivities } from './complaint-file.activities';
 import { contractFileActivities } from './contract-file.activities';
 import { createNotices, notificationActivities, type WebhookConfig } from './notification.activities';
 import { taskActivities } from './task.activities';
 
 export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';
-export type { CallbackChange, ContractEntry, ContractStepInput, ScheduleChangeInput } from './contract-file.activities';
+export type { CallbackChange, ContractEntry, ContractStepInput, PlanItem, ScheduleChangeInput } from './contract-file.activities';
 export { notificationMessage } from './complaint-file.activities';
 export { webhookSignature, type WebhookConfig } from './notification.activities';
 
@@ -30,6 +31,7 @@ export function createActivities({ models, webhook, policy }: ActivityDeps) {
     ...complaintFileActivities(models, Boolean(webhook), tasks.createTask),
     ...contractFileActivities(models, Boolean(webhook)),
     ...notificationActivities(models, webhook),
+    ...calendarActivities(models, Boolean(webhook)),
 
     /**
      * One summary per period and window, with a row per branch, announced to the policy's readers: a second run for

@@ -11,10 +11,12 @@ import { createAuthenticator } from './auth';
 import { AppError, errorBody, errorHandler } from './errors';
 import { knownPaths, methodNotAllowed } from './http-guards';
 import { createIdempotency } from './idempotency';
+import { calendarRoutes } from './routes/calendars.routes';
 import { complaintRoutes } from './routes/complaints.routes';
 import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
 import type { ApiMetrics } from './metrics';
+import { createCalendarService } from './services/calendars.service';
 import { createComplaintService } from './services/complaints.service';
 import { createContractService } from './services/contracts.service';
 
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps) {
   complaintRoutes(v1, registry, authenticate, complaints);
   contractRoutes(v1, registry, authenticate, createContractService({ ...deps, idempotency, complaints }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
+  calendarRoutes(v1, registry, authenticate, createCalendarService(deps));
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

@@ -7,6 +7,7 @@ import { connectDatabase, createModels } from '../db/models';
 import { createApp } from './app';
 import { createHttpServer } from './http-guards';
 import { createApiMetrics } from './metrics';
+import { seedAndAnnounce } from './services/calendars.service';
 import { registeredSearchAttributes } from './services/search-attributes.service';
 
 async function main(): Promise<void> {
@@ -19,9 +20,15 @@ async function main(): Promise<void> {
   const metrics = createApiMetrics();
   const metricsServer = metrics.listen(config.API_METRICS_PORT, config.HOST);
 
+  const models = createModels(db);
+  // Idempotent: only years without a calendar document are written; a failure here is retried at the next start.
+  seedAndAnnounce(client, models, config.TEMPORAL_TASK_QUEUE).then(
+    (years) => years.length && logger.info({ years }, 'calendars seeded from chinese-days'),
+    (err) => logger.warn({ err }, 'calendar seeding failed; it is tried again at the next start'),
+  );
   const { app } = createApp({
     client,
-    models: createModels(db),
+    models,
     policy,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     jwtSecret: config.AUTH_JWT_SECRET,

@@ -24,7 +24,7 @@ export interface HandlerResult {
 }
 
 export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodType> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   path: string;
   summary: string;
   /** Rules the server enforces that the schema cannot express (cross-field, time-relative); shown in the operation's description. */

@@ -135,6 +135,8 @@ const contractSchema = new Schema(
     // Projection of the schedule workflow, written in event order.
     phase: { type: String, index: true },
     milestones: { type: Schema.Types.Mixed, default: {} },
+    // Calls planned but not yet due, with the calendar version each was planned with.
+    plan: { type: [Schema.Types.Mixed], default: undefined },
     stateSeq: { type: Number, default: 0 },
   },
   opts,
@@ -203,6 +205,23 @@ const caseNoteSchema = new Schema(
   opts,
 );
 
+// One working-day calendar per year, versioned; its history is pushed in the same write, so the audit never lags.
+const calendarSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    year: { type: Number, required: true },
+    version: { type: Number, required: true },
+    source: { type: String, required: true },
+    publicHolidays: { type: [{ _id: false, date: String, name: String }], default: [] },
+    makeUpWorkingDays: { type: [String], default: [] },
+    contentHash: { type: String, required: true },
+    publishedBy: { type: String, required: true },
+    publishedAt: { type: Date, required: true },
+    history: { type: [Schema.Types.Mixed], default: [] },
+  },
+  opts,
+);
+
 // One request answered once: a client's Idempotency-Key (scoped to the caller and route) and what the first request answered.
 const idempotencySchema = new Schema(
   {
@@ -222,6 +241,7 @@ export type CallbackDoc = InferSchemaType<typeof callbackSchema>;
 export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
+export type CalendarDoc = InferSchemaType<typeof calendarSchema>;
 
 /** What a notification says outside the database (webhook body, API): ids, roles and text, never personal data. */
 export function notificationPayload(n: NotificationDoc & { _id: string }) {
@@ -252,6 +272,7 @@ export function createModels(conn: Connection) {
     Summary: conn.model('Summary', summarySchema, 'report_summaries'),
     Idempotency: conn.model('Idempotency', idempotencySchema, 'idempotency_keys'),
     CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
+    Calendar: conn.model('Calendar', calendarSchema, 'calendars'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

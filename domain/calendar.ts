@@ -204,3 +204,64 @@ export function addDurationInZone(instant: number, iso: string, timeZone: string
   }
   return at + durationMs(`P${parts.weeks}W${parts.days}DT${parts.hours}H${parts.minutes}M${parts.seconds}S`);
 }
+
+/** One year's published calendar (public holidays and make-up working days), versioned outside the frozen policy. */
+export interface YearCalendar {
+  year: number;
+  version: number;
+  publicHolidays: { date: LocalDate; name: string }[];
+  makeUpWorkingDays: LocalDate[];
+}
+
+const inYear = (year: number) => (d: string) => d.startsWith(`${year}-`);
+
+/**
+ * The policy's calendar with each given year's days replaced by that year's published calendar; years without one
+ * keep what the policy lists (nothing, for a year it does not cover: weekends only).
+ */
+export function withYearCalendars(base: CalendarPolicy, years: readonly YearCalendar[]): CalendarPolicy {
+  if (!years.length) return base;
+  const replaced = new Set(years.map((y) => y.year));
+  const kept = (d: string) => !replaced.has(Number(d.slice(0, 4)));
+  return {
+    ...base,
+    publicHolidays: [...base.publicHolidays.filter((h) => kept(h.date)), ...years.flatMap((y) => y.publicHolidays.filter((h) => inYear(y.year)(h.date)))],
+    makeUpWorkingDays: [...base.makeUpWorkingDays.filter(kept), ...years.flatMap((y) => y.makeUpWorkingDays.filter(inYear(y.year)))],
+  };
+}
+
+/** What a year's calendar may not contain: a date outside the year, a duplicate, or the contradictions of calendarProblems. */
+export function yearCalendarProblems(year: number, days: Pick<YearCalendar, 'publicHolidays' | 'makeUpWorkingDays'>, weekends: number[]): string[] {
+  const problems: string[] = [];
+  const dates = [...days.publicHolidays.map((h) => h.date), ...days.makeUpWorkingDays];
+  for (const d of dates) if (!inYear(year)(d)) problems.push(`${d} is not in ${year}`);
+  const holidayKeys = days.publicHolidays.map((h) => `${h.date} ${h.name}`);
+  if (new Set(holidayKeys).size !== holidayKeys.length) problems.push('a public holiday is listed twice');
+  if (new Set(days.makeUpWorkingDays).size !== days.makeUpWorkingDays.length) problems.push('a make-up working day is listed twice');
+  const cal: CalendarPolicy = {
+    timeZone: 'UTC',
+    weekends,
+    publicHolidays: days.publicHolidays,
+    makeUpWorkingDays: days.makeUpWorkingDays,
+    shiftToWorkingDay: true,
+  };
+  return [...problems, ...calendarProblems(cal)];
+}
+
+/**
+ * Which calendar decides the working days of a year: its published version, the policy's own list for the years the
+ * policy covers, or none (weekends only).
+ */
+export function calendarVersionOf(year: number, years: readonly YearCalendar[], policyCalendar: CalendarPolicy, policyVersion: string): string {
+  const published = years.find((y) => y.year === year);
+  if (published) return `${year}-v${published.version}`;
+  return holidayYears(policyCalendar).includes(year) ? `policy-${policyVersion}` : 'weekends-only';
+}
+
+/** The local year of an instant in a zone. */
+export function localYear(instant: number, timeZone: string): number {
+  return Number(localDate(instant, timeZone).slice(0, 4));
+}
+
+/** Wire name of the signal that tells a running schedule a year's calendar was published (workflows and activities share it). */
+export const CALENDAR_PUBLISHED_SIGNAL = 'calendarPublished';

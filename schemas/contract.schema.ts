@@ -110,6 +110,9 @@ export const contractView = z
     }),
     customer: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional().describe('Only for the staff who call the customer'),
     callbacks: z.array(projectCallback),
+    upcoming: z
+      .array(z.object({ id: z.string(), kind: z.enum(CALLBACK_KINDS), dueAt: z.string(), calendarVersion: z.string() }))
+      .describe('Calls planned but not yet due, earliest first, with the calendar each was planned with (2027-v2, policy-<version>, weekends-only)'),
   })
   .meta({ id: 'Contract' });
 

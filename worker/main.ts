@@ -6,6 +6,7 @@ import { loadPolicy } from '../config/policy';
 import { ensureKpiSummarySchedules } from './kpi-summary-schedules';
 import { connectDatabase, createModels } from '../db/models';
 import { logger } from '../config/logger';
+import { seedCalendarsAtStart } from './calendar-seed';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -22,11 +23,14 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const kpiSummarySchedules = await ensureKpiSummarySchedules(client, config.TEMPORAL_TASK_QUEUE, policy);
   if (kpiSummarySchedules.length) logger.info({ kpiSummarySchedules }, 'KPI summary schedules created');
+  const models = createModels(db);
+  const seeded = await seedCalendarsAtStart(client, models, config.TEMPORAL_TASK_QUEUE);
+  if (seeded.length) logger.info({ years: seeded }, 'calendars seeded from chinese-days');
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    models: createModels(db),
+    models,
     webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '' } : undefined,
     policy,
     maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,

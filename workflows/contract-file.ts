@@ -1,5 +1,5 @@
 // How a contract's file is written: one local activity per transition, or one activity per entry on older runs.
-import type { ContractEntry } from '../activities/create-activities';
+import type { ContractEntry, PlanItem } from '../activities/create-activities';
 import type { ContractEffects } from './contract-schedule';
 import type { CallbackState, ContractState } from './contract.messages';
 
@@ -18,11 +18,14 @@ export class ContractFile {
     private readonly fx: ContractEffects,
     /** Publishes the schedule's search attributes and details as they stand. */
     private readonly index: () => void,
+    /** The calls not yet due, written with the projection by runs that plan with calendars. */
+    private readonly plan?: () => PlanItem[],
   ) {}
 
   private projection() {
     const s = this.state;
-    return { phase: s.phase, branch: s.branch, milestones: { ...s.milestones }, policyVersion: s.policyVersion };
+    const base = { phase: s.phase, branch: s.branch, milestones: { ...s.milestones }, policyVersion: s.policyVersion };
+    return this.plan ? { ...base, plan: this.plan() } : base;
   }
 
   /** Appends one entry and the calls it changed: kept for the transition's one write, or written now on older runs. */

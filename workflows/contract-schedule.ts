@@ -6,6 +6,7 @@ import type { Policy } from '../domain/policy';
 import type { Role } from '../domain/roles';
 import { phaseOf, plannedCallbacks, warrantyEnd, type Milestones } from '../domain/schedule.rules';
 import type { CaseEffects } from './case-runtime';
+import { neededYears, ScheduleCalendars, upcoming } from './contract-calendars';
 import { ContractFile } from './contract-file';
 import type { CallbackState, ContractInput, ContractState } from './contract.messages';
 
@@ -18,7 +19,7 @@ export const OPEN = new Set(['due', 'overdue', 'escalated']);
 export const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface ContractEffects extends CaseEffects {
-  activities: Pick<Activities, 'recordScheduleChange' | 'recordContractStep'>;
+  activities: Pick<Activities, 'recordScheduleChange' | 'recordContractStep' | 'loadCalendarYear' | 'notifyCalendarMissing'>;
 }
 
 export interface Timer {
@@ -26,39 +27,24 @@ export interface Timer {
   fire: () => Promise<void>;
 }
 
-export function initialContractState(input: ContractInput): ContractState {
-  return {
-    contractNo: input.contractNo,
-    branch: input.branch,
-    milestones: {
-      contractSignedAt: Date.parse(input.contractSignedAt),
-      plannedCompletionAt: Date.parse(input.plannedCompletionAt),
-      warrantyMonths: input.warrantyMonths,
-      pennants: [],
-      repairs: [],
-    },
-    phase: 'signed',
-    created: [],
-    open: [],
-    outcomes: {},
-    policyVersion: input.policy.version,
-    seq: 0,
-  };
-}
-
 export class ContractSchedule {
-  readonly policy: Policy;
   readonly m: Milestones;
   readonly file: ContractFile;
+  readonly calendars: ScheduleCalendars;
 
   constructor(
     readonly input: ContractInput,
     readonly state: ContractState,
     readonly fx: ContractEffects,
   ) {
-    this.policy = input.policy;
     this.m = state.milestones;
-    this.file = new ContractFile(state, fx, () => this.index());
+    this.calendars = new ScheduleCalendars(input, state, fx);
+    this.file = new ContractFile(state, fx, () => this.index(), this.calendars.enabled ? () => upcoming(this, this.now()) : undefined);
+  }
+
+  /** The case's policy, its calendar overlaid by the published years it fetched. */
+  get policy(): Policy {
+    return this.calendars.policy;
   }
 
   now(): number {
@@ -78,6 +64,7 @@ export class ContractSchedule {
         Phase: s.phase,
         NextDeadline: next === undefined ? undefined : new Date(next),
         Overdue: open.some((c) => c.status === 'overdue' || c.status === 'escalated'),
+        ...this.calendars.indexed(),
       },
       `${s.phase} · ${open.length} open callback(s)${next ? ` · next due ${iso(next)}` : ''}`,
     );
@@ -102,6 +89,19 @@ export class ContractSchedule {
     const { constructionInterval } = this.policy.callbacks;
     const zone = this.policy.calendar.timeZone;
     return addDurationInZone(addDurationInZone(now, constructionInterval, zone), constructionInterval, zone);
+  }
+
+  calendarsDue(now: number): boolean {
+    return this.m.cancelledAt === undefined && this.calendars.due(neededYears(this, now));
+  }
+
+  /** Fetches the calendars the next step needs; a changed year re-plans every call not yet due by itself. */
+  async loadCalendars(): Promise<void> {
+    await this.calendars.load(
+      () => neededYears(this, this.now()),
+      (type, data) => this.record(type, SYSTEM, data),
+    );
+    this.index();
   }
 
   /** Creates every planned callback that has fallen due; a late milestone makes past ones due at once. */
@@ -151,7 +151,7 @@ export class ContractSchedule {
     }
   }
 
-  private nextPlanned(now: number): number | undefined {
+  nextPlanned(now: number): number | undefined {
     if (this.m.cancelledAt !== undefined) return undefined;
     const created = new Set(this.state.created);
     return this.planned(now).find((p) => !created.has(p.id))?.dueAt;
@@ -229,6 +229,7 @@ export class ContractSchedule {
   async register(): Promise<void> {
     const { contractSignedAt, plannedCompletionAt, warrantyMonths } = this.input;
     await this.record('registered', SYSTEM, { contractSignedAt, plannedCompletionAt, warrantyMonths });
+    await this.loadCalendars();
     await this.createDue(this.now());
     await this.updatePhase();
   }

@@ -2,8 +2,16 @@
 import * as wf from '@temporalio/workflow';
 import { caseActivities, createCaseRuntime, stepActivities } from './case-runtime';
 import { registerContractActions, repairDone } from './contract-actions';
-import { ContractSchedule, initialContractState } from './contract-schedule';
-import { contractStateQuery, registrationUpdate, repairDoneSignal, type ContractInput, type ContractState } from './contract.messages';
+import { ContractSchedule } from './contract-schedule';
+import {
+  calendarPublishedSignal,
+  contractStateQuery,
+  initialContractState,
+  registrationUpdate,
+  repairDoneSignal,
+  type ContractInput,
+  type ContractState,
+} from './contract.messages';
 
 /** Beyond this many events a run hands over to a fresh one even before the SDK suggests it. */
 export const HISTORY_BOUND = 2_000;
@@ -13,7 +21,14 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
   const runtime = createCaseRuntime(state, input.indexedAttributes);
   const k = new ContractSchedule(input, state, {
     ...runtime.effects,
-    activities: { recordScheduleChange: caseActivities.recordScheduleChange, recordContractStep: stepActivities.recordContractStep },
+    activities: {
+      recordScheduleChange: caseActivities.recordScheduleChange,
+      recordContractStep: stepActivities.recordContractStep,
+      // Regular activities, not local: rare (a year's first use, a publication), and the time-skipping test server
+      // refuses a local activity in the task that follows a signal-cancelled timer.
+      loadCalendarYear: caseActivities.loadCalendarYear,
+      notifyCalendarMissing: caseActivities.notifyCalendarMissing,
+    },
   });
   runtime.onTransitionEnd(() => k.file.flush());
   let registered = carried !== undefined;
@@ -26,6 +41,7 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
   });
   registerContractActions(k, runtime.onUpdate);
   wf.setHandler(repairDoneSignal, (repair) => void repairDone(k, repair));
+  wf.setHandler(calendarPublishedSignal, ({ year, version }) => void k.calendars.published(year, version));
 
   if (!carried) {
     // Registration counts as done once its write has ended, so the api never reads a half-written schedule.
@@ -49,6 +65,11 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
     const info = wf.workflowInfo();
     // Each phase starts a fresh run, and so does a long one, so a years-long schedule keeps a short history.
     if (runPhase !== undefined && (state.phase !== runPhase || info.continueAsNewSuggested || info.historyLength > HISTORY_BOUND)) break;
+    // A year the next step needs, or one a signal says changed, is fetched first: the timers below then use it.
+    if (registered && k.calendarsDue(Date.now())) {
+      await runtime.exclusive(() => k.loadCalendars());
+      continue;
+    }
     const now = Date.now();
     const timer = k.nextTimer(now);
     if (timer && timer.at <= now) {

@@ -1,5 +1,6 @@
 // Update, signal and input definitions of a contract's callback schedule workflow, shared by the workflow, the api and tests.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { CALENDAR_PUBLISHED_SIGNAL, type YearCalendar } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones, MilestoneType, Phase } from '../domain/schedule.rules';
 import type { Actor } from './complaint.messages';
@@ -66,6 +67,16 @@ export interface ContractState {
   seq: number;
   /** Ids of the latest milestone and outcome updates applied, carried across continue-as-new. */
   handledUpdates?: string[];
+  /** Published calendars this schedule has fetched, one per year (patched calendars-as-data). */
+  calendars?: YearCalendar[];
+  /** Years looked up that had no published calendar. */
+  calendarsAbsent?: number[];
+  /** Years a calendarPublished signal says changed, fetched again before the next step. */
+  calendarsStale?: number[];
+  /** Years the schedule needs that have no calendar at all (neither published nor in its policy): the case is flagged. */
+  calendarsMissing?: number[];
+  /** Years whose missing calendar this case has already reported. */
+  calendarsReported?: number[];
 }
 
 export interface MilestoneInput {
@@ -94,4 +105,27 @@ export const registrationUpdate = defineUpdate<ContractState, []>('awaitRegistra
 export const milestoneUpdate = defineUpdate<ContractState, [MilestoneInput]>('recordMilestone');
 export const outcomeUpdate = defineUpdate<OutcomeResult, [OutcomeInput]>('recordCallbackOutcome');
 export const repairDoneSignal = defineSignal<[{ complaintId: string; completedAt: string }]>('warrantyRepairCompleted');
+/** A year's calendar was published or changed: the schedule fetches it again and re-plans its calls not yet due. */
+export const calendarPublishedSignal = defineSignal<[{ year: number; version: number }]>(CALENDAR_PUBLISHED_SIGNAL);
 export const contractStateQuery = defineQuery<ContractState>('scheduleState');
+
+/** The state a new schedule starts from. */
+export function initialContractState(input: ContractInput): ContractState {
+  return {
+    contractNo: input.contractNo,
+    branch: input.branch,
+    milestones: {
+      contractSignedAt: Date.parse(input.contractSignedAt),
+      plannedCompletionAt: Date.parse(input.plannedCompletionAt),
+      warrantyMonths: input.warrantyMonths,
+      pennants: [],
+      repairs: [],
+    },
+    phase: 'signed',
+    created: [],
+    open: [],
+    outcomes: {},
+    policyVersion: input.policy.version,
+    seq: 0,
+  };
+}

@@ -13,6 +13,8 @@ export const SA = {
   Phase: defineSearchAttributeKey('Phase', SearchAttributeType.KEYWORD),
   NextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   Overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
+  // A schedule that needs a year no calendar is published for plans it on weekends only until one is.
+  CalendarMissing: defineSearchAttributeKey('CalendarMissing', SearchAttributeType.BOOL),
 } as const;
 
 export type SearchAttributeName = keyof typeof SA;
@@ -31,6 +33,7 @@ export type IndexedValues = Partial<{
   Phase: string;
   NextDeadline: Date;
   Overdue: boolean;
+  CalendarMissing: boolean;
 }>;
 
 /** Names of ours the namespace lacks; a case logs them once and runs on unindexed for those. */
@@ -62,5 +65,6 @@ export const LIST_FILTERS = {
   lateRoundsOfBranch: (branch: string) => `WorkflowType = 'ComplaintCase' AND Branch = '${branch}' AND Round >= 3`,
   // Runs handed over by continue-as-new are left out: each case appears once, running or finished.
   everythingOfContract: (contractNo: string) => `ContractNo = '${contractNo}' AND ExecutionStatus != 'ContinuedAsNew'`,
+  contractsWithoutCalendar: `${CONTRACT_TYPES} AND CalendarMissing = true AND ExecutionStatus = 'Running'`,
   contractsInPhase: (phase: string) => `${CONTRACT_TYPES} AND Phase = '${phase}' AND ExecutionStatus = 'Running'`,
 } as const;

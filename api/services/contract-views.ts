@@ -65,5 +65,11 @@ export function contractView(doc: ContractDocLean, callbacks: CallbackDocLean[],
       const { id, kind, dueAt, status, outcome } = callbackItem(c);
       return { id, kind, dueAt, status, outcome };
     }),
+    upcoming: ((doc.plan ?? []) as { id: string; kind: CallbackKind; dueAt: number; calendarVersion: string }[]).map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      dueAt: iso(p.dueAt),
+      calendarVersion: p.calendarVersion,
+    })),
   };
 }

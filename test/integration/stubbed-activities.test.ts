@@ -33,6 +33,10 @@ const stubs: Activities = {
   createTask: async () => true,
   deliverNotification: async () => 'disabled',
   storeKpiSummary: async ({ period, label }) => ({ id: `${period}:${label}`, created: true, notificationIds: [] }),
+  // No calendar is stored: schedules plan on the policy's calendar and weekends.
+  loadCalendarYear: async () => null,
+  notifyCalendarMissing: async () => ({ created: true, notificationIds: [] }),
+  signalSchedulesPage: async () => ({ signalled: 0, next: undefined }),
 };
 
 let env: Env;

@@ -2,7 +2,19 @@
 // State Council notice as carried by the chinese-days package), plus zone and DST behaviour.
 import { describe, expect, it } from 'vitest';
 import { loadPolicy } from '../../config/policy';
-import { calendarProblems, holidayYears, holidaysBetween, isWorkingDay, localDate, localInstant, shiftToWorkingDay } from '../../domain/calendar';
+import {
+  calendarProblems,
+  calendarVersionOf,
+  holidayYears,
+  holidaysBetween,
+  isWorkingDay,
+  localDate,
+  localInstant,
+  localYear,
+  shiftToWorkingDay,
+  withYearCalendars,
+  yearCalendarProblems,
+} from '../../domain/calendar';
 import type { CalendarPolicy } from '../../schemas/policy.schema';
 
 const cal = loadPolicy().calendar;
@@ -170,5 +182,40 @@ describe('holiday data', () => {
       '2026-10-03 is both a public holiday and a make-up working day',
       '2026-03-09 is a make-up working day but not a weekend day',
     ]);
+  });
+});
+
+describe('published year calendars', () => {
+  const weekends = [6, 0];
+  it('refuses dates outside the year, duplicates and contradictions', () => {
+    expect(yearCalendarProblems(2027, { publicHolidays: [{ date: '2027-01-01', name: 'New Year' }], makeUpWorkingDays: ['2027-01-09'] }, weekends)).toEqual([]);
+    expect(yearCalendarProblems(2027, { publicHolidays: [{ date: '2026-12-31', name: 'Eve' }], makeUpWorkingDays: [] }, weekends)).toEqual([
+      '2026-12-31 is not in 2027',
+    ]);
+    expect(yearCalendarProblems(2027, { publicHolidays: [{ date: '2027-02-30', name: 'X' }], makeUpWorkingDays: [] }, weekends)).toEqual([
+      '2027-02-30 (X) is not a calendar date',
+    ]);
+    const twice = { date: '2027-01-01', name: 'New Year' };
+    expect(yearCalendarProblems(2027, { publicHolidays: [twice, twice], makeUpWorkingDays: ['2027-01-01'] }, weekends)).toEqual([
+      'a public holiday is listed twice',
+      '2027-01-01 is both a public holiday and a make-up working day',
+    ]);
+  });
+
+  it('names the calendar a year is planned with: published, the policy’s own, or weekends only', () => {
+    const cal = {
+      timeZone: 'Asia/Shanghai',
+      weekends,
+      publicHolidays: [{ date: '2026-10-01', name: 'National Day' }],
+      makeUpWorkingDays: [],
+      shiftToWorkingDay: true,
+    };
+    const y2027 = { year: 2027, version: 3, publicHolidays: [], makeUpWorkingDays: [] };
+    expect(calendarVersionOf(2027, [y2027], cal, 'p1')).toBe('2027-v3');
+    expect(calendarVersionOf(2026, [y2027], cal, 'p1')).toBe('policy-p1');
+    expect(calendarVersionOf(2028, [y2027], cal, 'p1')).toBe('weekends-only');
+    // A published 2026 with no holidays replaces the policy's 2026: 2026-10-01 (a Thursday) is a working day again.
+    expect(isWorkingDay('2026-10-01', withYearCalendars(cal, [{ ...y2027, year: 2026 }]))).toBe(true);
+    expect(localYear(Date.parse('2026-12-31T16:30:00Z'), 'Asia/Shanghai')).toBe(2027);
   });
 });

@@ -48,6 +48,7 @@ const SEARCH_ATTRIBUTES: Record<string, string> = {
   Phase: 'Keyword',
   NextDeadline: 'Datetime',
   Overdue: 'Bool',
+  CalendarMissing: 'Bool',
 };
 // Values after interpolation with only AUTH_JWT_SECRET set, i.e. what a default deployment gets; null = value-less pass-through.
 const TEST_SECRET = 'compose-test-secret-0123456789abcdef0123456789';
