@@ -62,6 +62,7 @@ export const COMPLAINT_ACTIONS = [
   'reopen',
   'survey',
   'compensation',
+  'approval-requests',
   'approvals',
 ] as const;
 export type ComplaintAction = (typeof COMPLAINT_ACTIONS)[number];
@@ -84,6 +85,8 @@ export const ACTION_ROLES: Record<ComplaintAction, readonly Role[]> = {
   reopen: CS,
   survey: ['assistant', 'supervisor'],
   compensation: [...CS, 'branch'],
+  // Whoever handles a remedy asks the matrix for it; the approvers decide.
+  'approval-requests': [...CS, 'branch'],
   approvals: ['director', 'legal', 'regional_president', 'vp', 'executive'],
 };
 
@@ -214,6 +217,11 @@ export function authorizeContract(
     return refuse('APPROVAL_REQUIRED', `cancelling a contract is decided by ${approversText('cancel_order', authority)}`);
   }
   return { ok: true };
+}
+
+/** The roles a request for this decision notifies: every role that may sign it. */
+export function approverRoles(decision: ApprovalDecision, authority: AuthorityPolicy = DEFAULT_AUTHORITY): Role[] {
+  return [...new Set(authority.approvers[decision].flat())];
 }
 
 /** Who reads the center's measures and stored summaries. */

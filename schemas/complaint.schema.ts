@@ -153,3 +153,4 @@ export const compensationBody = z
     }
   });
 export const approvalBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), approved: z.boolean(), notes }).strict();
+export const approvalRequestBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), notes }).strict();

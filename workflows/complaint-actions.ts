@@ -25,6 +25,7 @@ const ACTION_OF_UPDATE: Record<string, ComplaintAction> = {
   [msg.surveyUpdate.name]: 'survey',
   [msg.compensationUpdate.name]: 'compensation',
   [msg.approvalUpdate.name]: 'approvals',
+  [msg.approvalRequestUpdate.name]: 'approval-requests',
 };
 export type RegisterAction = <A>(def: UpdateDefinition<State, [A]>, spec: UpdateSpec<A, State>) => void;
 /** A complaint action: its check refuses, its handler changes and records; both see the case as it stands. */

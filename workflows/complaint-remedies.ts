@@ -1,5 +1,5 @@
 // Remedies and approvals on a complaint: repair or compensate (never both), the fixed allowance, the authority matrix's signatures.
-import { approvalNeeded, approversText, isApproved, LEGACY_APPROVERS, mayApprove } from '../domain/authority';
+import { approvalNeeded, approverRoles, approversText, isApproved, LEGACY_APPROVERS, mayApprove } from '../domain/authority';
 import { AUTHORITY_RULE } from './case-runtime';
 import { remedyConflict } from '../domain/complaint.rules';
 import type { Action } from './complaint-actions';
@@ -35,6 +35,20 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
     },
   );
 
+  // A handler asks the matrix for a decision: the approvers are told, the request stays open until one of them decides.
+  action(
+    msg.approvalRequestUpdate,
+    ({ decision }) => {
+      if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
+      if ((s.approvalRequests ?? []).some((r) => r.decision === decision)) reject('ALREADY_DONE', `${decision} is already requested`);
+      if (isApproved(decision, s.approvals, authority)) reject('ALREADY_DONE', `${decision} is already approved`);
+    },
+    async ({ actor, decision }) => {
+      s.approvalRequests = [...(s.approvalRequests ?? []), { decision, by: by(actor), at: iso(now()) }];
+      await c.record('approval_requested', by(actor), { decision }, approverRoles(decision, authority));
+    },
+  );
+
   action(
     msg.approvalUpdate,
     ({ actor, decision, role }) => {
@@ -45,11 +59,14 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
     async ({ actor, decision, approved, role, notes }) => {
       if (s.approvals.some((a) => a.decision === decision && a.role === role)) return;
       s.approvals.push({ decision, approved, role, by: by(actor), at: iso(now()) });
-      await c.record('approval', by(actor), { decision, approved, role, notes });
+      const request = (s.approvalRequests ?? []).find((r) => r.decision === decision);
+      await c.record('approval', by(actor), { decision, approved, role, notes, ...(request ? { requestedBy: request.by, requestedAt: request.at } : {}) });
       const signed = c.fx.patched(AUTHORITY_RULE)
         ? isApproved(decision, s.approvals, authority)
         : LEGACY_APPROVERS[decision].every((r) => s.approvals.some((a) => a.decision === decision && a.role === r && a.approved));
       if (signed) await c.record('decision_approved', SYSTEM, { decision }, ['assistant', s.level]);
+      // A refusal or a completed signature closes the request; the file keeps who asked.
+      if (request && (signed || !approved)) s.approvalRequests = (s.approvalRequests ?? []).filter((r) => r !== request);
     },
   );
 }

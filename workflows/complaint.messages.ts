@@ -100,6 +100,8 @@ export interface ComplaintState extends ComplaintFacts {
   surveyRecorded: boolean;
   remedies: RemedyRecord[];
   approvals: ApprovalRecord[];
+  /** Decisions asked of the matrix and not yet decided, with who asked and when (absent on older cases). */
+  approvalRequests?: { decision: ApprovalDecision; by: string; at: string }[];
   policyVersion: string;
   /** Number of case-file entries recorded so far; the next entry's key, so a retried write lands on the same entry. */
   seq: number;
@@ -145,6 +147,11 @@ export interface CompensationInput {
   amount?: number;
   notes?: string;
 }
+export interface ApprovalRequestInput {
+  actor: Actor;
+  decision: ApprovalDecision;
+  notes?: string;
+}
 export interface ApprovalInput {
   actor: Actor;
   decision: ApprovalDecision;
@@ -167,4 +174,5 @@ export const reopenUpdate = defineUpdate<ComplaintState, [NoteInput]>('reopen');
 export const surveyUpdate = defineUpdate<ComplaintState, [SurveyInput]>('recordSurvey');
 export const compensationUpdate = defineUpdate<ComplaintState, [CompensationInput]>('recordCompensation');
 export const approvalUpdate = defineUpdate<ComplaintState, [ApprovalInput]>('recordApproval');
+export const approvalRequestUpdate = defineUpdate<ComplaintState, [ApprovalRequestInput]>('requestApproval');
 export const stateQuery = defineQuery<ComplaintState>('caseState');

@@ -7,6 +7,7 @@ import { ACTION_ROLES, type ActionInput, type ComplaintAction } from '../../doma
 import type { Role } from '../../domain/roles';
 import {
   approvalBody,
+  approvalRequestBody,
   compensationBody,
   complaintCreated,
   complaintPage,
@@ -135,6 +136,15 @@ const ACTIONS: Mount[] = [
       'amount is required for a refund or compensation (422 RULE_VIOLATED, rule required_for_refund_or_compensation).',
     ],
     errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE'],
+  }),
+  action({
+    action: 'approval-requests',
+    summary: 'Ask the authority matrix for a decision (refund, cancellation, claim, ...); its approvers are notified',
+    body: approvalRequestBody,
+    update: msg.approvalRequestUpdate,
+    toArg: withActor,
+    rules: ['A refund, or a compensation above the fixed allowance, is recorded only after its decision is approved (403 APPROVAL_REQUIRED).'],
+    errors: ['ALREADY_DONE'],
   }),
   action({
     action: 'approvals',

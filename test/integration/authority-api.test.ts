@@ -92,6 +92,11 @@ describe('an assistant is refused what the company forbids (403, nothing recorde
     expect(early.body.error.code).toBe('APPROVAL_REQUIRED');
     expect((await act(id, 'compensation', 'assistant', { type: 'compensation', defect: 'door', amount: 400 })).body.error.code).toBe('APPROVAL_REQUIRED');
     expect((await state(id)).remedies).toEqual([]);
+    // The handler asks; the VP is told; asking twice is refused.
+    const asked = await act(id, 'approval-requests', 'assistant', { decision: 'refund_deposit_measured', notes: 'customer cancels the tiles' });
+    expect(asked.status).toBe(200);
+    expect((await act(id, 'approval-requests', 'assistant', { decision: 'refund_deposit_measured' })).body.error.code).toBe('ALREADY_DONE');
+    await expect.poll(async () => w.db.models.Notification.countDocuments({ caseId: id, type: 'approval_requested', recipientRole: 'vp' })).toBe(1);
     // The regional president may not approve a refund of a measured house: only the VP.
     expect((await act(id, 'approvals', 'regional_president', { decision: 'refund_deposit_measured', approved: true })).body.error.code).toBe(
       'ROLE_NOT_ALLOWED',
@@ -103,7 +108,9 @@ describe('an assistant is refused what the company forbids (403, nothing recorde
     expect(done.body.remedies).toEqual([expect.objectContaining({ type: 'refund', by: 'a-north', approvedBy: ['vp-1'] })]);
     const file = await api.call('GET', `/v1/complaints/${id}`, { token: t.supervisor });
     const entries = file.body.history.map((h: { type: string; by?: string }) => `${h.type}:${h.by}`);
-    expect(entries).toEqual(expect.arrayContaining(['approval:vp-1', 'decision_approved:system', 'compensation:a-north']));
+    expect(entries).toEqual(expect.arrayContaining(['approval_requested:a-north', 'approval:vp-1', 'decision_approved:system', 'compensation:a-north']));
+    const approval = file.body.history.find((h: { type: string }) => h.type === 'approval');
+    expect(approval.data).toMatchObject({ approved: true, role: 'vp', requestedBy: 'a-north', notes: 'deposit returned' });
     const compensation = file.body.history.find((h: { type: string }) => h.type === 'compensation');
     expect(compensation.data).toMatchObject({ type: 'refund', approvedBy: ['vp-1'] });
   });
