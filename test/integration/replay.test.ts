@@ -20,7 +20,8 @@ describe('replay of recorded histories', () => {
       encoding: 'utf8',
     });
     for (const file of files) expect(out).toContain(`replayed ${file}`);
-  });
+    // A child process replaying every history: on two shared, busy cores it can need well over the default minute.
+  }, 180_000);
 
   it('detects a history that no longer matches the code', () => {
     const history = JSON.parse(readFileSync(path.join(DIR, files()[0]!), 'utf8'));
