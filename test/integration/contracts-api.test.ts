@@ -363,6 +363,8 @@ describe('GET /v1/contracts/{contractNo}', () => {
       milestones: { contractSignedAt: body.contractSignedAt, plannedCompletionAt: body.plannedCompletionAt },
       customer: body.customer,
       callbacks: [{ id: `${c}.after_signing.1`, kind: 'after_signing', dueAt: expect.any(String), status: 'due' }],
+      // Nothing else is planned until work starts.
+      upcoming: [],
     });
     const due = Date.parse(res.body.callbacks[0].dueAt);
     // Five days after signing, moved forward at most past a weekend and a holiday week.

@@ -27,7 +27,7 @@ async function ids(query: string, scope: string): Promise<string[]> {
 
 it('finds exactly the expected cases for each ready-made List Filter', async () => {
   const indexedAttributes = await registeredSearchAttributes(w.env.connection, 'default');
-  expect(indexedAttributes).toHaveLength(11);
+  expect(indexedAttributes).toHaveLength(12);
   const director = complaintInput({ branch, severity: 'major', indexedAttributes });
   const legal = complaintInput({ branch, indexedAttributes });
   const plain = complaintInput({ branch: otherBranch, indexedAttributes });
