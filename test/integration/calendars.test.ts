@@ -17,7 +17,7 @@ const tokens: Record<string, string> = {};
 beforeAll(async () => {
   api = await serve(createApp(testAppDeps(w.env, w.db.models, w.taskQueue)).app);
   tokens.admin = await token(['admin']);
-  tokens.assistant = await token(['assistant']);
+  tokens.assistant = await token(['assistant'], { branches: ['north', 'south'] });
 });
 afterAll(async () => {
   await api?.close();
