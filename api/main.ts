@@ -6,6 +6,7 @@ import { loadPolicy } from '../config/policy';
 import { connectDatabase, createModels } from '../db/models';
 import { createApp } from './app';
 import { createHttpServer } from './http-guards';
+import { startIdempotencySweeper } from './idempotency';
 import { createApiMetrics } from './metrics';
 import { registeredSearchAttributes } from './services/search-attributes.service';
 
@@ -19,9 +20,15 @@ async function main(): Promise<void> {
   const metrics = createApiMetrics();
   const metricsServer = metrics.listen(config.API_METRICS_PORT, config.HOST);
 
+  const models = createModels(db);
+  const stopSweeper = startIdempotencySweeper(models, {
+    ttlMs: config.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,
+    everyMs: config.IDEMPOTENCY_SWEEP_SECONDS * 1000,
+    logger,
+  });
   const { app } = createApp({
     client,
-    models: createModels(db),
+    models,
     policy,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     jwtSecret: config.AUTH_JWT_SECRET,
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     logger.info('api stopping');
+    stopSweeper();
     metricsServer.close();
     server.close(async () => {
       await connection.close();
