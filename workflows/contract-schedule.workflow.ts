@@ -1,6 +1,6 @@
 // One durable callback schedule per renovation contract, from signing to the end of the warranty; decisions in contract-schedule.ts.
 import * as wf from '@temporalio/workflow';
-import { caseActivities, createCaseRuntime, stepActivities } from './case-runtime';
+import { caseActivities, createCaseRuntime } from './case-runtime';
 import { registerContractActions, repairDone } from './contract-actions';
 import { ContractSchedule, initialContractState } from './contract-schedule';
 import { contractStateQuery, registrationUpdate, repairDoneSignal, type ContractInput, type ContractState } from './contract.messages';
@@ -13,7 +13,7 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
   const runtime = createCaseRuntime(state, input.indexedAttributes);
   const k = new ContractSchedule(input, state, {
     ...runtime.effects,
-    activities: { recordScheduleChange: caseActivities.recordScheduleChange, recordContractStep: stepActivities.recordContractStep },
+    activities: { recordScheduleChange: caseActivities.recordScheduleChange, recordContractStep: runtime.steps.recordContractStep },
   });
   runtime.onTransitionEnd(() => k.file.flush());
   let registered = carried !== undefined;
