@@ -8,13 +8,15 @@ import { webhookSignature } from '../../activities/notification.activities';
 export const WEBHOOK_SECRET = 'fault-suite-webhook-secret';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A receiver the test owns: answers 200 by default; `failEvery`/`delayMs` make it fail alternate calls and be slow. */
+/** A receiver the test owns: answers 200 by default; `failAlternate`/`delayMs` make it fail half the calls and be slow. */
 export interface Receiver {
   url: string;
   /** Posts answered 2xx per notification id. A repeat is answered 200 and dropped by its id, as the webhook contract
    * asks of receivers (`x-notification-id`): a worker killed between the post and recording it posts again. */
   accepted: Map<string, number>;
   posts: number;
+  /** Posts per id, answered or not (failAlternate fails each id's 1st, 3rd … post: half of all calls). */
+  tried: Map<string, number>;
   failed: number;
   badSignature: number;
   mode: { failAlternate: boolean; delayMs: [number, number] };
@@ -22,22 +24,32 @@ export interface Receiver {
 }
 
 export async function startReceiver(): Promise<Receiver> {
-  const r = { accepted: new Map(), posts: 0, failed: 0, badSignature: 0, mode: { failAlternate: false, delayMs: [0, 0] } } as unknown as Receiver;
+  const r = {
+    accepted: new Map(),
+    tried: new Map(),
+    posts: 0,
+    failed: 0,
+    badSignature: 0,
+    mode: { failAlternate: false, delayMs: [0, 0] },
+  } as unknown as Receiver;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const n = ++r.posts;
+      r.posts++;
+      const id = String(req.headers['x-notification-id']);
+      const n = (r.tried.get(id) ?? 0) + 1;
+      r.tried.set(id, n);
       const body = Buffer.concat(chunks).toString();
       const [lo, hi] = r.mode.delayMs;
       if (hi > 0) await sleep(lo + Math.random() * (hi - lo));
       if (req.headers['x-signature-sha256'] !== webhookSignature(WEBHOOK_SECRET, body)) r.badSignature++;
-      if (r.mode.failAlternate && n % 2 === 0) {
+      // Per id rather than globally: every notification meets a failure, and none is starved by an unlucky phase.
+      if (r.mode.failAlternate && n % 2 === 1) {
         r.failed++;
         res.writeHead(503).end();
         return;
       }
-      const id = String(req.headers['x-notification-id']);
       r.accepted.set(id, (r.accepted.get(id) ?? 0) + 1);
       res.writeHead(200).end();
     });
