@@ -46,7 +46,11 @@ afterAll(async () => {
 });
 
 it('a repeated intake arriving while the first step write is still running: both answered, the history replays', async () => {
-  const input = complaintInput({ policy: policyWith((p) => void (p.complaint.firstCallback = 'PT1S')) });
+  const input = complaintInput({
+    policy: policyWith((p) => {
+      p.complaint.firstCallback = 'PT1S';
+    }),
+  });
   const workflowId = complaintWorkflowId(input.complaintId);
   const start = () =>
     startOrAttach(env.client, { workflowType: COMPLAINT_WORKFLOW, workflowId, taskQueue, input, staticSummary: 'slow', opened: intakeUpdate });
