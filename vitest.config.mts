@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The cluster suite runs on its own (vitest.cluster.config.mts, npm run test:cluster).
-    exclude: ['test/cluster/**', 'node_modules/**'],
+    // The cluster and fault suites run on their own (npm run test:cluster, npm run test:faults).
+    exclude: ['test/cluster/**', 'test/faults/**', 'node_modules/**'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/quiet-runtime.ts'],
     pool: 'forks',

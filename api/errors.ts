@@ -99,6 +99,8 @@ const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const BUSY = /in-flight updates|resource.?exhausted|update was aborted|too many|rate limit/i;
 const DOWN = /ECONNREFUSED|ECONNRESET|server selection|not connected|topology was destroyed|UNAVAILABLE/i;
+// The case's last workflow task failed or timed out (a worker killed mid-task, an overloaded worker): Temporal retries it.
+const RECOVERING = /workflow task in failed state/i;
 
 /** Temporal refusing more work (in-flight update limit, aborted update) or a dependency down: retryable, never a 500. */
 function transientError(err: unknown): AppError | undefined {
@@ -106,6 +108,9 @@ function transientError(err: unknown): AppError | undefined {
     const text = `${e.name ?? ''} ${e.message ?? ''} ${typeof e.details === 'string' ? e.details : ''}`;
     if (e.code === GRPC_RESOURCE_EXHAUSTED || BUSY.test(text)) {
       return new AppError('TOO_MANY_REQUESTS', 'the case is busy with other requests; retry shortly', [], 2);
+    }
+    if (RECOVERING.test(text)) {
+      return new AppError('UNAVAILABLE', 'the case is recovering from an interrupted step; retry shortly', [], 2);
     }
     if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED || e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError' || DOWN.test(text)) {
       return new AppError('UNAVAILABLE', 'a backing service is briefly unavailable; retry shortly', [], 5);

@@ -1,6 +1,7 @@
 // Idempotency-Key handling shared by every idempotent route: the first request runs, repeats get its stored answer.
 // The record lives in MongoDB so two API replicas agree; repeats inside one process wait on the first one's promise.
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import { insertOnce, type Models } from '../db/models';
 import { AppError } from './errors';
 
@@ -117,3 +118,55 @@ export function createIdempotency(models: Models, options: IdempotencyOptions = 
 }
 
 export type Idempotency = ReturnType<typeof createIdempotency>;
+
+export interface SweepOptions {
+  /** Keys claimed longer ago than this are forgotten (a repeat after that runs as a new request). */
+  ttlMs: number;
+  /** At most this many keys per batch and this many batches per sweep, so one sweep never holds the database long. */
+  batch?: number;
+  maxBatches?: number;
+  now?: () => Date;
+}
+
+/**
+ * Deletes expired idempotency keys in bounded batches and answers how many went. FerretDB has no TTL indexes, so this
+ * explicit sweep expires them (the same code is correct on MongoDB); replicas may sweep at once, deletes are idempotent.
+ */
+export async function sweepIdempotencyKeys(models: Models, options: SweepOptions): Promise<number> {
+  const { ttlMs, batch = 500, maxBatches = 20, now = () => new Date() } = options;
+  const cutoff = new Date(now().getTime() - ttlMs);
+  let deleted = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const ids = (
+      await models.Idempotency.find({ claimedAt: { $lt: cutoff } }, { _id: 1 })
+        .limit(batch)
+        .lean()
+    ).map((d) => d._id);
+    if (!ids.length) break;
+    // claimedAt is checked again: a key re-claimed since the read (a stale claim taken over) stays.
+    deleted += (await models.Idempotency.deleteMany({ _id: { $in: ids }, claimedAt: { $lt: cutoff } })).deletedCount;
+    if (ids.length < batch) break;
+  }
+  return deleted;
+}
+
+/** Sweeps on an interval (unref'd, never overlapping); a failed sweep (database down) is logged and tried next time. */
+export function startIdempotencySweeper(models: Models, options: SweepOptions & { everyMs: number; logger: Pick<Logger, 'info' | 'warn'> }): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const deleted = await sweepIdempotencyKeys(models, options);
+      if (deleted) options.logger.info({ deleted }, 'expired idempotency keys deleted');
+    } catch (err) {
+      options.logger.warn({ err: (err as Error).message }, 'idempotency key sweep failed; retrying next interval');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), options.everyMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

@@ -6,6 +6,7 @@ import { loadPolicy } from '../config/policy';
 import { connectDatabase, createModels } from '../db/models';
 import { createApp } from './app';
 import { createHttpServer } from './http-guards';
+import { startIdempotencySweeper } from './idempotency';
 import { createApiMetrics } from './metrics';
 import { seedAndAnnounce } from './services/calendars.service';
 import { registeredSearchAttributes } from './services/search-attributes.service';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
     (years) => years.length && logger.info({ years }, 'calendars seeded from chinese-days'),
     (err) => logger.warn({ err }, 'calendar seeding failed; it is tried again at the next start'),
   );
+  const stopSweeper = startIdempotencySweeper(models, {
+    ttlMs: config.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,
+    everyMs: config.IDEMPOTENCY_SWEEP_SECONDS * 1000,
+    logger,
+  });
   const { app } = createApp({
     client,
     models,
@@ -64,6 +70,7 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     logger.info('api stopping');
+    stopSweeper();
     metricsServer.close();
     server.close(async () => {
       await connection.close();

@@ -29,6 +29,9 @@ const envSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   WEBHOOK_SECRET: z.string().optional(),
   API_METRICS_PORT: port(9465),
+  // Idempotency keys are remembered this long, then swept (no TTL indexes on FerretDB); the sweep runs every interval.
+  IDEMPOTENCY_KEY_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  IDEMPOTENCY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   METRICS_PORT: port(9464),
   // Sleeping cases need no memory: a bounded cache keeps worker RSS flat however many cases are open (bench/RESULTS.md).
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(1000),

@@ -228,7 +228,8 @@ const idempotencySchema = new Schema(
     _id: { type: String, required: true },
     requestHash: { type: String, required: true },
     state: { type: String, required: true },
-    claimedAt: { type: Date, required: true },
+    // Indexed for the expiry sweep (api/idempotency.ts): FerretDB has no TTL indexes.
+    claimedAt: { type: Date, required: true, index: true },
     doneAt: Date,
     response: Schema.Types.Mixed,
   },

@@ -24,6 +24,13 @@ export const ONE_WRITE_PER_STEP = 'one-write-per-step';
 /** Patch id: a staff action is authorized (domain/authority.ts) inside the handler too, and approvals follow the split matrix. */
 export const AUTHORITY_RULE = 'authority-rule';
 
+/**
+ * Patch id: that step write is a regular activity, not a local one. A local activity still running when the workflow
+ * task is heartbeated, with an update arriving meanwhile, left a history the SDK cannot replay (the case stuck for good;
+ * test/integration/slow-step-update.test.ts). Found by the fault suite under load.
+ */
+export const STEP_WRITES_AS_ACTIVITIES = 'step-writes-as-activities';
+
 /** Recent update ids a case remembers across continue-as-new, so a retried staff action is applied once. */
 export const HANDLED_UPDATES_KEPT = 100;
 
@@ -63,6 +70,7 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   const deliveries = notificationDeliveries();
   // Asked first thing in the run, so a replayed older run answers false for the whole run, not just until it catches up.
   const stepWrites = wf.patched(ONE_WRITE_PER_STEP);
+  const stepsAsActivities = wf.patched(STEP_WRITES_AS_ACTIVITIES);
   let lastIndexed: string | undefined;
   /** Writes what a transition left pending; the case registers it once its logic exists. */
   let flush: () => Promise<void> = async () => undefined;
@@ -115,6 +123,8 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   return {
     effects,
     exclusive,
+    /** Which proxy writes a step in this run: a regular activity (new runs) or a local one (runs started before). */
+    steps: stepsAsActivities ? caseActivities : stepActivities,
     /** Registers the write that ends every transition (a no-op while nothing is pending). */
     onTransitionEnd(write: () => Promise<void>): void {
       flush = write;

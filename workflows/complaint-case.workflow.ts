@@ -1,6 +1,6 @@
 // One durable case per complaint: wires staff actions to the case and runs its clock; the decisions live in complaint-case.ts.
 import * as wf from '@temporalio/workflow';
-import { caseActivities, createCaseRuntime, stepActivities } from './case-runtime';
+import { caseActivities, createCaseRuntime } from './case-runtime';
 import { registerComplaintActions } from './complaint-actions';
 import { Complaint, initialComplaintState } from './complaint-case';
 import { finished, nextTimer, wakeAt } from './complaint-clock';
@@ -17,7 +17,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       recordCaseEvent: caseActivities.recordCaseEvent,
       writeLegalHandoff: caseActivities.writeLegalHandoff,
       createTask: caseActivities.createTask,
-      recordCaseStep: stepActivities.recordCaseStep,
+      recordCaseStep: runtime.steps.recordCaseStep,
     },
     signalRepairDone: (contractNo, repair) => wf.getExternalWorkflowHandle(contractWorkflowId(contractNo)).signal(repairDoneSignal, repair),
     countEscalation: (level) => escalations.add(1, { level }),

@@ -1,6 +1,6 @@
 // One durable callback schedule per renovation contract, from signing to the end of the warranty; decisions in contract-schedule.ts.
 import * as wf from '@temporalio/workflow';
-import { caseActivities, createCaseRuntime, stepActivities } from './case-runtime';
+import { caseActivities, createCaseRuntime } from './case-runtime';
 import { registerContractActions, repairDone } from './contract-actions';
 import { ContractSchedule } from './contract-schedule';
 import {
@@ -23,7 +23,7 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
     ...runtime.effects,
     activities: {
       recordScheduleChange: caseActivities.recordScheduleChange,
-      recordContractStep: stepActivities.recordContractStep,
+      recordContractStep: runtime.steps.recordContractStep,
       // Regular activities, not local: rare (a year's first use, a publication), and the time-skipping test server
       // refuses a local activity in the task that follows a signal-cancelled timer.
       loadCalendarYear: caseActivities.loadCalendarYear,

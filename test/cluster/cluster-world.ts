@@ -67,7 +67,12 @@ export interface ClusterWorld {
   logs: () => string;
 }
 
-export function useCluster(): ClusterWorld {
+export interface ClusterSetup {
+  /** Extra environment for workers and APIs, read when the cluster starts (e.g. a webhook receiver's URL). */
+  appEnv?: () => NodeJS.ProcessEnv;
+}
+
+export function useCluster(setup: ClusterSetup = {}): ClusterWorld {
   const world = { fatal: [] as string[] } as ClusterWorld;
   let conn: Connection | undefined;
   let dir = '';
@@ -92,7 +97,7 @@ export function useCluster(): ClusterWorld {
         ports: world.ports,
         supervisor: world.supervisor,
         jwtSecret: TEST_SECRET,
-        appEnv: { POLICY_FILE: path.join(ROOT, 'config/policy.demo-seconds.json'), LOG_LEVEL: 'warn' },
+        appEnv: { POLICY_FILE: path.join(ROOT, 'config/policy.demo-seconds.json'), LOG_LEVEL: 'warn', ...setup.appEnv?.() },
         ephemeral: true,
       });
     } catch (err) {

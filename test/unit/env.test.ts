@@ -41,6 +41,8 @@ describe('parseEnv', () => {
       METRICS_PORT: 9464,
       WORKER_CACHED_WORKFLOWS: 1000,
       API_METRICS_PORT: 9465,
+      IDEMPOTENCY_KEY_TTL_SECONDS: 86_400,
+      IDEMPOTENCY_SWEEP_SECONDS: 600,
     });
   });
 

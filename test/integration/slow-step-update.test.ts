@@ -1,0 +1,72 @@
+// A step write slower than the workflow task (the worker heartbeats the task) while a repeated intake update arrives:
+// the history must replay. With the step write as a local activity it did not (found by the fault suite, issue 15).
+import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import type { Activities } from '../../activities/create-activities';
+import { startOrAttach } from '../../api/services/case-workflows';
+import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, stateQuery } from '../../workflows/complaint.messages';
+import { complaintInput, policyWith } from '../support/fixtures';
+import { devServerEnvironment } from '../support/harness';
+
+type Env = Awaited<ReturnType<typeof devServerEnvironment>>;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let calls = 0;
+const stubs: Activities = {
+  recordCaseEvent: async () => ({ notificationsCreated: 0, notificationIds: [] }),
+  recordScheduleChange: async () => ({ notificationsCreated: 0, notificationIds: [] }),
+  recordCaseStep: async (step) => {
+    // The step after intake takes longer than 80 % of the 10 s workflow task timeout (a loaded or recovering database).
+    if (++calls === 2) await sleep(9_000);
+    return { notificationsCreated: 1, notificationIds: [`${step.complaintId}:${step.entries[0]?.seq ?? 0}:assistant`] };
+  },
+  recordContractStep: async () => ({ notificationsCreated: 0, notificationIds: [] }),
+  writeLegalHandoff: async ({ complaintId, seq }) => `${complaintId}:${seq}`,
+  createTask: async () => true,
+  deliverNotification: async () => 'delivered',
+  storeKpiSummary: async ({ period, label }) => ({ id: `${period}:${label}`, created: true, notificationIds: [] }),
+  loadCalendarYear: async () => null,
+  notifyCalendarMissing: async () => ({ created: true, notificationIds: [] }),
+  signalSchedulesPage: async () => ({ signalled: 0, next: undefined }),
+};
+
+let env: Env;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `slow-step-${randomUUID()}`;
+
+beforeAll(async () => {
+  env = await devServerEnvironment();
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: stubs });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+it('a repeated intake arriving while the first step write is still running: both answered, the history replays', async () => {
+  const input = complaintInput({
+    policy: policyWith((p) => {
+      p.complaint.firstCallback = 'PT1S';
+    }),
+  });
+  const workflowId = complaintWorkflowId(input.complaintId);
+  const start = () =>
+    startOrAttach(env.client, { workflowType: COMPLAINT_WORKFLOW, workflowId, taskQueue, input, staticSummary: 'slow', opened: intakeUpdate });
+  const a = await start();
+  // The first callback deadline passes after 1 s; its step write then runs 9 s; the repeat arrives in the middle.
+  await sleep(4_000);
+  const b = await start();
+  expect(a?.complaintId).toBe(input.complaintId);
+  expect(b?.complaintId).toBe(input.complaintId);
+  const handle = env.client.workflow.getHandle(workflowId);
+  await expect.poll(async () => (await handle.query(stateQuery)).seq, { timeout: 20_000 }).toBeGreaterThan(0);
+  await sleep(2_000);
+  const history = await handle.fetchHistory();
+  await handle.terminate('test done');
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);
+}, 60_000);
