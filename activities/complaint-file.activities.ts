@@ -6,6 +6,7 @@ import type { ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
 import { createNotices } from './notification.activities';
 import type { TaskInput } from './task.activities';
+import type { WorklistWriter } from './worklist.activities';
 
 /** The fields of a case the projection stores; the workflow's state carries at least these. */
 export interface ComplaintSnapshot {
@@ -29,6 +30,8 @@ export interface ComplaintSnapshot {
   resolvedAt?: string;
   handlingMs?: number;
   surveySatisfied?: boolean;
+  /** Carried by the workflow's state (the snapshot is the whole state); read by the worklist. */
+  surveyRecorded?: boolean;
 }
 
 export interface CaseEventInput {
@@ -69,8 +72,14 @@ export interface StepWritten {
   notificationIds: string[];
 }
 
-export function complaintFileActivities(models: Models, postsToWebhook: boolean, createTask: (task: TaskInput) => Promise<boolean>) {
+export function complaintFileActivities(models: Models, postsToWebhook: boolean, createTask: (task: TaskInput) => Promise<boolean>, worklist: WorklistWriter) {
   const { Complaint, CaseEvent, Handoff } = models;
+
+  /** The worklist after a step: its current item, and a recorded survey settles the survey task. */
+  async function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot): Promise<void> {
+    await worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null });
+    if (snapshot.surveyRecorded) await worklist.settleSurveys(complaintId);
+  }
 
   function writeEntry(complaintId: string, branch: string | undefined, { seq, event, notify }: CaseEntry) {
     const at = new Date(event.at);
@@ -154,6 +163,7 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
     /** One entry per activity: what cases recorded before one-write-per-step still replay against. */
     async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<StepWritten> {
       const [result] = await Promise.all([writeEntry(complaintId, snapshot.branch, { seq, event, notify }), project(complaintId, seq, snapshot)]);
+      await updateWorklist(complaintId, seq, snapshot);
       return { notificationsCreated: result.notificationsCreated, notificationIds: posted(result.notificationIds) };
     },
 
@@ -165,6 +175,7 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
         project(complaintId, lastSeq, snapshot),
         Promise.all(tasks.map(createTask)),
       ]);
+      await updateWorklist(complaintId, lastSeq, snapshot);
       if (handoffSeq !== undefined) await writeLegalHandoff({ complaintId, seq: handoffSeq });
       return {
         notificationsCreated: written.reduce((n, w) => n + w.notificationsCreated, 0),

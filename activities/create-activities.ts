@@ -7,6 +7,7 @@ import { complaintFileActivities } from './complaint-file.activities';
 import { contractFileActivities } from './contract-file.activities';
 import { notificationActivities, type WebhookConfig } from './notification.activities';
 import { taskActivities } from './task.activities';
+import { worklistWriter } from './worklist.activities';
 
 export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';
 export type { CallbackChange, ContractEntry, ContractStepInput, ScheduleChangeInput } from './contract-file.activities';
@@ -24,11 +25,12 @@ export interface ActivityDeps {
 
 export function createActivities({ models, webhook, policy }: ActivityDeps) {
   const { Summary } = models;
-  const tasks = taskActivities(models);
+  const worklist = worklistWriter(models);
+  const tasks = taskActivities(models, worklist);
   return {
     ...tasks,
-    ...complaintFileActivities(models, Boolean(webhook), tasks.createTask),
-    ...contractFileActivities(models, Boolean(webhook)),
+    ...complaintFileActivities(models, Boolean(webhook), tasks.createTask, worklist),
+    ...contractFileActivities(models, Boolean(webhook), worklist),
     ...notificationActivities(models, webhook),
 
     /** One summary per period and window: a second run for the same window finds it stored and writes nothing. */

@@ -183,6 +183,67 @@ const summarySchema = new Schema(
   opts,
 );
 
+// The worklist read model: one document per actionable item, kept current by the activities that write each step.
+const workItemSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    caseType: { type: String, required: true },
+    caseId: { type: String, required: true },
+    /** Assignment keys that apply: the whole case, and the call for a callback. */
+    caseKey: { type: String, required: true, index: true },
+    callKey: { type: String, index: true },
+    complaintKind: String,
+    callbackKind: String,
+    contractNo: String,
+    branch: String,
+    roles: { type: [String], default: [] },
+    assignee: String,
+    assignedAt: Date,
+    dueAt: Date,
+    visibleFrom: Date,
+    // Personal data copied from the case documents (never from workflow history); shown only to roles that call customers.
+    customer: { name: String, phone: String },
+    action: String,
+    open: { type: Boolean, required: true },
+    settledAt: Date,
+    seq: { type: Number, default: -1 },
+    createdAt: { type: Date, required: true },
+    updatedAt: Date,
+  },
+  opts,
+);
+// The worklist query: open items of a role, due order, optionally one branch or one assignee.
+workItemSchema.index({ open: 1, roles: 1, dueAt: 1, _id: 1 });
+workItemSchema.index({ open: 1, branch: 1, roles: 1, dueAt: 1, _id: 1 });
+workItemSchema.index({ open: 1, assignee: 1, dueAt: 1, _id: 1 });
+
+/** Who a supervisor gave a case or a call to; the latest assignment that applies to an item decides. */
+const assignmentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    assignee: { type: String, required: true },
+    assignedBy: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+
+/** A plain note or a logged call attempt on a case, written once per key. */
+const caseNoteSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseType: { type: String, required: true },
+    caseId: { type: String, required: true, index: true },
+    type: { type: String, required: true },
+    reached: Boolean,
+    text: String,
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+
 // One request answered once: a client's Idempotency-Key (scoped to the caller and route) and what the first request answered.
 const idempotencySchema = new Schema(
   {
@@ -202,6 +263,8 @@ export type CallbackDoc = InferSchemaType<typeof callbackSchema>;
 export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
+export type WorkItemDoc = InferSchemaType<typeof workItemSchema>;
+export type CaseNoteDoc = InferSchemaType<typeof caseNoteSchema>;
 
 /** What a notification says outside the database (webhook body, API): ids, roles and text, never personal data. */
 export function notificationPayload(n: NotificationDoc & { _id: string }) {
@@ -231,6 +294,9 @@ export function createModels(conn: Connection) {
     ContractEvent: conn.model('ContractEvent', contractEventSchema, 'project_events'),
     Summary: conn.model('Summary', summarySchema, 'report_summaries'),
     Idempotency: conn.model('Idempotency', idempotencySchema, 'idempotency_keys'),
+    WorkItem: conn.model('WorkItem', workItemSchema, 'worklist'),
+    Assignment: conn.model('Assignment', assignmentSchema, 'assignments'),
+    CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
   };
 }
 export type Models = ReturnType<typeof createModels>;
