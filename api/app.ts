@@ -14,9 +14,12 @@ import { createIdempotency } from './idempotency';
 import { complaintRoutes } from './routes/complaints.routes';
 import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
+import { worklistRoutes } from './routes/worklist.routes';
 import type { ApiMetrics } from './metrics';
 import { createComplaintService } from './services/complaints.service';
 import { createContractService } from './services/contracts.service';
+import { createCaseWorkService } from './services/case-work.service';
+import { createWorklistService } from './services/worklist.service';
 
 export interface AppDeps {
   client: Client;
@@ -86,6 +89,8 @@ export function createApp(deps: AppDeps) {
   complaintRoutes(v1, registry, authenticate, complaints);
   contractRoutes(v1, registry, authenticate, createContractService({ ...deps, idempotency, complaints }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
+  const work = createCaseWorkService({ models: deps.models, idempotency });
+  worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

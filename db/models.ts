@@ -94,6 +94,9 @@ const taskSchema = new Schema(
     dueAt: { type: Date, required: true },
     status: { type: String, required: true, default: 'due' },
     createdAt: { type: Date, required: true },
+    doneBy: String,
+    doneAt: Date,
+    notes: String,
   },
   opts,
 );

@@ -1,4 +1,5 @@
 // What a worklist item is: who acts on a complaint step, a callback or a task, when it is due and what settles it.
+import { localDate, localInstant } from './calendar';
 import type { Step } from './complaint.rules';
 import type { Level, Role } from './roles';
 
@@ -113,3 +114,13 @@ export const callKey = (callbackId: string) => `callback:${callbackId}`;
 export function latestAssignment<A extends { assignee: string; at: number }>(assignments: readonly (A | undefined | null)[]): A | undefined {
   return assignments.filter((a): a is A => Boolean(a)).sort((a, b) => b.at - a.at)[0];
 }
+
+/** The instant today ends on the wall clock of `timeZone`: calls due before it are today's work. */
+export function endOfLocalDay(now: number, timeZone: string): number {
+  return localInstant(localDate(now, timeZone), 86_400_000, timeZone);
+}
+
+/** Who gives a case or a call to a named assistant. */
+export const ASSIGN_ROLES: readonly Role[] = ['supervisor', 'director'];
+/** Who marks a task done that no workflow action settles (a post-repair call without a schedule). */
+export const TASK_ROLES: readonly Role[] = ['assistant', 'supervisor', 'director'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { caseScope } from '../../domain/scope';
-import { callbackWork, complaintWork, latenessMs, latestAssignment, taskWork } from '../../domain/worklist.rules';
+import { callbackWork, complaintWork, endOfLocalDay, latenessMs, latestAssignment, taskWork } from '../../domain/worklist.rules';
 
 const step = (patch: Record<string, unknown>) =>
   ({
@@ -89,5 +89,12 @@ describe('case scope (temporary, replaced by the branch-scoping work)', () => {
     expect(caseScope({ roles: ['branch'], branch: 'north' })).toEqual({ branches: ['north'] });
     expect(caseScope({ roles: ['assistant'], branch: 'south' })).toEqual({ branches: ['south'] });
     expect(caseScope({ roles: ['director'] })).toEqual({ all: true });
+  });
+});
+
+describe('today on the wall clock', () => {
+  it('ends at the next local midnight of the policy’s zone', () => {
+    expect(new Date(endOfLocalDay(Date.parse('2026-11-20T15:59:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-20T16:00:00.000Z');
+    expect(new Date(endOfLocalDay(Date.parse('2026-11-20T16:00:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-21T16:00:00.000Z');
   });
 });
