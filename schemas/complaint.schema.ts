@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
 import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
+import { caseNoteView, taskView } from './case-file.schema';
 import { cursorSchema, notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
@@ -93,13 +94,22 @@ export const complaintView = z
     createdAt: z.string(),
     deadlines: z.array(deadlineSchema),
     complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean() }).optional(),
+    description: z.string().optional().describe('What the customer complained about, as taken at intake'),
+    location: z.string().optional(),
+    occurredAt: z.string().optional(),
+    accused: z.object({ name: z.string().optional(), role: z.string().optional() }).optional(),
+    assignee: z.string().optional().describe('The assistant the case is given to'),
     remedies: z.array(z.record(z.string(), z.unknown())),
     approvals: z.array(z.record(z.string(), z.unknown())),
     history: z.array(historyEntrySchema),
+    notes: z.array(caseNoteView).describe('Plain notes and logged call attempts'),
+    tasks: z.array(taskView).describe('Survey and post-repair tasks the case left'),
   })
   .meta({ id: 'Complaint' });
 
-export const complaintSummary = complaintView.omit({ history: true, complainant: true }).meta({ id: 'ComplaintSummary' });
+export const complaintSummary = complaintView
+  .omit({ history: true, complainant: true, description: true, location: true, occurredAt: true, accused: true, assignee: true, notes: true, tasks: true })
+  .meta({ id: 'ComplaintSummary' });
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const listComplaintsQuery = z

@@ -6,6 +6,9 @@ import { ROLES } from '../domain/roles';
 import { WORK_KINDS } from '../domain/worklist.rules';
 import { branchSchema } from './complaint.schema';
 import { cursorSchema, notesText } from './fields.schema';
+import type { caseNoteBody } from './case-file.schema';
+
+export { caseNoteBody, caseNoteView, taskView } from './case-file.schema';
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -86,53 +89,9 @@ export const assignmentView = z
   })
   .meta({ id: 'AssignmentRecorded' });
 
-export const NOTE_TYPES = ['note', 'call_attempt'] as const;
-
-export const caseNoteBody = z
-  .object({
-    type: z.enum(NOTE_TYPES),
-    text: notesText(2000),
-    reached: z.boolean().optional().describe('Required for a call_attempt: whether the customer answered'),
-  })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (b.type === 'call_attempt' && b.reached === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['reached'], message: 'is required for a call_attempt', params: { rule: 'required_for_call_attempt' } });
-    }
-    if (b.type === 'note' && !b.text) {
-      ctx.addIssue({ code: 'custom', path: ['text'], message: 'is required for a note', params: { rule: 'required_for_note' } });
-    }
-    if (b.type === 'note' && b.reached !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['reached'], message: 'is only accepted for a call_attempt', params: { rule: 'only_for_call_attempt' } });
-    }
-  })
-  .meta({ id: 'CaseNoteInput', example: { type: 'call_attempt', reached: false, text: 'No answer, will try after lunch' } });
-
-export const caseNoteView = z
-  .object({
-    id: z.string(),
-    type: z.enum(NOTE_TYPES),
-    text: z.string().optional(),
-    reached: z.boolean().optional(),
-    by: z.string(),
-    at: z.string(),
-  })
-  .meta({ id: 'CaseNote' });
-
 export const taskParams = z.object({
   id: z.string().regex(/^C-[0-9a-f]{16}:[a-z_]{1,30}(:[0-9]{1,4})?$/, { message: 'must be a task id like C-0123456789abcdef:post_repair' }),
 });
 export const taskDoneBody = z.object({ notes: notesText(2000) }).strict();
 
-export const taskView = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    complaintId: z.string().optional(),
-    contractNo: z.string().optional(),
-    assigneeRole: z.string(),
-    dueAt: z.string(),
-    status: z.enum(['due', 'done']),
-  })
-  .meta({ id: 'Task' });
 export type CaseNoteBody = z.infer<typeof caseNoteBody>;

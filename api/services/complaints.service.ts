@@ -13,6 +13,7 @@ import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
+import { complaintFileExtras } from './case-file';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
 export { checkIntake, complaintIdFor, customerKey, requestHashOf, type KeyScope } from './complaint-intake';
@@ -155,9 +156,10 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** The case as staff see it; 404 for a case outside a branch user's own branch. */
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
-      const events = await models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean();
+      const [events, extras] = await Promise.all([models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean(), complaintFileExtras(models, doc)]);
       return {
         ...summary(doc),
+        ...extras,
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
         history: events.map((e) => ({
           at: e.at.toISOString(),

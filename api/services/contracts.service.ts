@@ -20,7 +20,8 @@ import { conflict, registrationHash } from './contract-registration';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
 import { createComplaintService, requestHashOf, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
-import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
+import { contractFile } from './case-file';
+import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
 
@@ -168,10 +169,9 @@ export function createContractService(deps: ContractDeps) {
     /** The contract as staff see it, from MongoDB; 404 for a contract outside a branch user's own branch. */
     async get(contractNo: string, user: StaffUser) {
       const doc = await findContract(contractNo, user);
-      const callbacks = await models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
-      return contractView(
+      return contractFile(
+        models,
         doc,
-        callbacks,
         user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)),
       );
     },

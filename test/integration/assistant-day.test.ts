@@ -142,6 +142,22 @@ describe("an assistant's day", () => {
     const callItem = ofCase(await worklist('zhang', '?assignee=me'), contractNo)[0];
     ok(await post(callItem.action.replace('POST ', ''), 'zhang', { result: 'satisfied', notes: 'Work started as agreed' }));
     expect(ofCase(await worklist('zhang', '?assignee=all', (i) => ofCase(i, contractNo).length === 0), contractNo)).toEqual([]);
+
+    const file = ok(await get(`/v1/contracts/${contractNo}`, 'zhang'));
+    expect(file).toMatchObject({
+      address: '12 Lake Road, Hangzhou',
+      designer: 'Designer Chen',
+      siteSupervisor: 'Supervisor Zhou',
+      foreman: 'Foreman Wu',
+      customer: { name: 'Wang Fang', phone },
+      notes: [{ type: 'call_attempt', reached: false, text: 'No answer at 9:10', by: 'asst-zhang' }],
+    });
+    const call = file.callbacks.find((c: any) => c.id === callItem.callbackId);
+    expect(call).toMatchObject({
+      status: 'done',
+      outcome: 'satisfied',
+      calls: [{ type: 'callback_outcome', result: 'satisfied', notes: 'Work started as agreed', by: 'asst-zhang' }],
+    });
   });
 
   it('works the complaint through its steps: each step’s owner sees it, and it empties once closed', async () => {
@@ -158,6 +174,20 @@ describe("an assistant's day", () => {
     ok(await post(`/v1/complaints/${complaintId}/close`, 'li', {}));
     expect(ofCase(await worklist('li', '?assignee=all', (i) => ofCase(i, complaintId).length === 0), complaintId)).toEqual([]);
     expect(ofCase(await worklist('supervisor', '?assignee=all'), complaintId)).toEqual([]);
+
+    const file = ok(await get(`/v1/complaints/${complaintId}`, 'li'));
+    expect(file).toMatchObject({
+      status: 'closed',
+      description: 'Cracked tiles in the kitchen',
+      location: 'Kitchen',
+      category: 'quality',
+      contractNo,
+      assignee: 'asst-li',
+      complainant: { name: 'Wang Fang', phone },
+      notes: [{ type: 'note', text: 'Customer prefers calls after 6 pm', by: 'asst-li' }],
+      tasks: [],
+    });
+    expect(Date.parse(file.occurredAt)).toBeLessThan(Date.now());
   });
 
   it('pages the worklist with a stable cursor and refuses a forged one', async () => {
