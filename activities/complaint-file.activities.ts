@@ -75,10 +75,12 @@ export interface StepWritten {
 export function complaintFileActivities(models: Models, postsToWebhook: boolean, createTask: (task: TaskInput) => Promise<boolean>, worklist: WorklistWriter) {
   const { Complaint, CaseEvent, Handoff } = models;
 
-  /** The worklist after a step: its current item, and a recorded survey settles the survey task. */
-  async function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot): Promise<void> {
-    await worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null });
-    if (snapshot.surveyRecorded) await worklist.settleSurveys(complaintId);
+  /** The worklist after a step: its current item (beside the other writes), and a recorded survey settles its task. */
+  function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot, tasksWritten: Promise<unknown>): Promise<unknown> {
+    return Promise.all([
+      worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null }),
+      snapshot.surveyRecorded ? tasksWritten.then(() => worklist.settleSurveys(complaintId)) : undefined,
+    ]);
   }
 
   function writeEntry(complaintId: string, branch: string | undefined, { seq, event, notify }: CaseEntry) {
@@ -162,20 +164,24 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
   return {
     /** One entry per activity: what cases recorded before one-write-per-step still replay against. */
     async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<StepWritten> {
-      const [result] = await Promise.all([writeEntry(complaintId, snapshot.branch, { seq, event, notify }), project(complaintId, seq, snapshot)]);
-      await updateWorklist(complaintId, seq, snapshot);
+      const [result] = await Promise.all([
+        writeEntry(complaintId, snapshot.branch, { seq, event, notify }),
+        project(complaintId, seq, snapshot),
+        updateWorklist(complaintId, seq, snapshot, Promise.resolve()),
+      ]);
       return { notificationsCreated: result.notificationsCreated, notificationIds: posted(result.notificationIds) };
     },
 
     /** A whole step in one write: entries and notices side by side, then tasks, then the legal packet that reads them. */
     async recordCaseStep({ complaintId, entries, snapshot, tasks = [], handoffSeq }: CaseStepInput): Promise<StepWritten> {
       const lastSeq = Math.max(...entries.map((e) => e.seq));
+      const tasksWritten = Promise.all(tasks.map(createTask));
       const [written] = await Promise.all([
         Promise.all(entries.map((e) => writeEntry(complaintId, snapshot.branch, e))),
         project(complaintId, lastSeq, snapshot),
-        Promise.all(tasks.map(createTask)),
+        tasksWritten,
+        updateWorklist(complaintId, lastSeq, snapshot, tasksWritten),
       ]);
-      await updateWorklist(complaintId, lastSeq, snapshot);
       if (handoffSeq !== undefined) await writeLegalHandoff({ complaintId, seq: handoffSeq });
       return {
         notificationsCreated: written.reduce((n, w) => n + w.notificationsCreated, 0),

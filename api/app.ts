@@ -15,11 +15,13 @@ import { complaintRoutes } from './routes/complaints.routes';
 import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
 import { worklistRoutes } from './routes/worklist.routes';
+import { lookupRoutes } from './routes/lookups.routes';
 import type { ApiMetrics } from './metrics';
 import { createComplaintService } from './services/complaints.service';
 import { createContractService } from './services/contracts.service';
 import { createCaseWorkService } from './services/case-work.service';
 import { createWorklistService } from './services/worklist.service';
+import { createLookupService } from './services/lookups.service';
 
 export interface AppDeps {
   client: Client;
@@ -91,6 +93,7 @@ export function createApp(deps: AppDeps) {
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
   const work = createCaseWorkService({ models: deps.models, idempotency });
   worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
+  lookupRoutes(v1, registry, authenticate, createLookupService(deps));
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

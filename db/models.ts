@@ -18,6 +18,7 @@ const complaintSchema = new Schema(
     complainant: { name: String, phone: String, anonymous: Boolean },
     accused: { name: String, role: String },
     customerKey: { type: String, index: true },
+    assignee: String,
     repeat: Boolean,
     workflowId: { type: String, required: true },
     idempotencyKey: String,
@@ -118,6 +119,9 @@ const contractSchema = new Schema(
     branch: { type: String, required: true, index: true },
     // Personal data: returned through the api to staff, never logged or put in Temporal.
     customer: { name: String, phone: String },
+    // Hash of the phone's digits, so a lookup by phone needs no raw number in the query.
+    customerKey: { type: String, index: true },
+    assignee: String,
     address: String,
     designer: String,
     siteSupervisor: String,

@@ -4,7 +4,7 @@ import { APPROVAL_DECISIONS } from '../domain/authority';
 import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
 import { caseNoteView, taskView } from './case-file.schema';
-import { cursorSchema, notesText, pastInstant, phoneSchema, text } from './fields.schema';
+import { cursorSchema, instant, notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
 export const contractNoSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'must be 3-40 letters, digits or dashes' });
@@ -112,16 +112,40 @@ export const complaintSummary = complaintView
   .meta({ id: 'ComplaintSummary' });
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** One value or several, comma-separated (status=open,paused). */
+const listOf = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .regex(new RegExp(`^(${values.join('|')})(,(${values.join('|')}))*$`), { message: `must be one or more of ${values.join(', ')}, comma-separated` })
+    .transform((v) => [...new Set(v.split(','))] as T[]);
+
 export const listComplaintsQuery = z
   .object({
-    status: z.enum(COMPLAINT_STATUSES).optional(),
+    status: listOf(COMPLAINT_STATUSES).optional(),
     level: z.enum(LEVELS).optional(),
     branch: branchSchema.optional(),
     overdue: boolQuery.optional(),
+    contract: contractNoSchema.optional().describe('Complaints linked to this contract'),
+    kind: z.enum(COMPLAINT_KINDS).optional(),
+    step: z.enum(STEPS).optional(),
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/)
+      .optional()
+      .describe('The assistant the case is assigned to (staff id), or me'),
+    openedFrom: instant.optional().describe('Opened at or after'),
+    openedTo: instant.optional().describe('Opened before'),
+    sort: z.enum(['opened', 'due']).default('opened').describe('opened: newest first; due: earliest running deadline first (only cases with one)'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: cursorSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.openedFrom && q.openedTo && Date.parse(q.openedTo) <= Date.parse(q.openedFrom)) {
+      ctx.addIssue({ code: 'custom', path: ['openedTo'], message: 'must be after openedFrom', params: { rule: 'after_opened_from' } });
+    }
+  });
+export type ListComplaintsQuery = z.infer<typeof listComplaintsQuery>;
 
 export const complaintPage = z.object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' });
 

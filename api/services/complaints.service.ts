@@ -6,7 +6,7 @@ import { branchScope, maySeeComplainant } from '../../domain/authority';
 import { effectiveSeverity, initialLevel, isExternalSource, type ComplaintKind } from '../../domain/complaint.rules';
 import { durationMs } from '../../domain/duration';
 import type { Policy } from '../../domain/policy';
-import type { CreateComplaintBody } from '../../schemas/complaint.schema';
+import type { CreateComplaintBody, ListComplaintsQuery } from '../../schemas/complaint.schema';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
@@ -171,15 +171,21 @@ export function createComplaintService(deps: ComplaintDeps) {
       };
     },
 
-    async list(q: ListQuery, user: StaffUser) {
-      const filter = listFilter(user, q.branch, { status: q.status, level: q.level });
+    async list(q: ListComplaintsQuery, user: StaffUser) {
+      const filter = listFilter(user, q.branch, { level: q.level, contractNo: q.contract, kind: q.kind, step: q.step });
+      if (q.status) filter.push({ status: { $in: q.status } });
+      if (q.owner) filter.push({ assignee: q.owner === 'me' ? user.sub : q.owner });
+      if (q.openedFrom) filter.push({ createdAt: { $gte: new Date(q.openedFrom) } });
+      if (q.openedTo) filter.push({ createdAt: { $lt: new Date(q.openedTo) } });
       if (q.overdue === true) filter.push({ $or: [{ overdue: true }, { nextDeadlineAt: { $lt: now() } }] });
       if (q.overdue === false) filter.push({ overdue: { $ne: true } }, { $or: [{ nextDeadlineAt: null }, { nextDeadlineAt: { $gte: now() } }] });
+      // Sorted by due time, only cases whose deadline runs: the cursor needs the sort instant.
+      if (q.sort === 'due') filter.push({ nextDeadlineAt: { $ne: null } });
       const { page, nextCursor } = await keysetPage<ComplaintDocLean>(
         (f, sort, limit) => models.Complaint.find(f).sort(sort).limit(limit).lean(),
         filter,
-        'createdAt',
-        -1,
+        q.sort === 'due' ? 'nextDeadlineAt' : 'createdAt',
+        q.sort === 'due' ? 1 : -1,
         q,
       );
       return { items: page.map(summary), nextCursor };
@@ -208,12 +214,3 @@ export function createComplaintService(deps: ComplaintDeps) {
     return doc;
   }
 }
-
-type ListQuery = {
-  status?: string;
-  level?: string;
-  branch?: string;
-  overdue?: boolean;
-  limit: number;
-  cursor?: string;
-};

@@ -18,7 +18,7 @@ import { AppError } from '../errors';
 import { createIdempotency, keyReused } from '../idempotency';
 import { conflict, registrationHash } from './contract-registration';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
-import { createComplaintService, requestHashOf, type ComplaintDeps } from './complaints.service';
+import { createComplaintService, customerKey, requestHashOf, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
 import { contractFile } from './case-file';
 import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
@@ -81,6 +81,7 @@ export function createContractService(deps: ContractDeps) {
             $setOnInsert: {
               branch: body.branch,
               customer: body.customer,
+              customerKey: customerKey(body.customer.phone),
               address: body.address,
               designer: body.designer,
               siteSupervisor: body.siteSupervisor,

@@ -139,6 +139,14 @@ describe("an assistant's day", () => {
     ok(await post(`/v1/complaints/${complaintId}/notes`, 'li', { type: 'note', text: 'Customer prefers calls after 6 pm' }), 201);
     expect(await w.db.models.CaseNote.countDocuments({ caseId: contractNo })).toBe(1);
 
+    // Who is on the phone: the number as the customer says it finds the contract and the complaint.
+    const found = ok(await get(`/v1/customers?phone=${encodeURIComponent(`+86 ${phone.slice(0, 3)}-${phone.slice(3)}`)}`, 'zhang'));
+    expect(found.contracts).toEqual([{ contractNo, branch: 'north', phase: 'signed', customer: { name: 'Wang Fang', phone } }]);
+    expect(found.complaints.map((c: any) => c.id)).toEqual([complaintId]);
+    expect(ok(await get(`/v1/customers?phone=${phone}`, 'south'))).toEqual({ contracts: [], complaints: [] });
+    expect((await get(`/v1/customers?phone=${phone}`, 'hr')).status).toBe(403);
+    expect((await get('/v1/customers?phone=call-me', 'zhang')).status).toBe(400);
+
     const callItem = ofCase(await worklist('zhang', '?assignee=me'), contractNo)[0];
     ok(await post(callItem.action.replace('POST ', ''), 'zhang', { result: 'satisfied', notes: 'Work started as agreed' }));
     expect(ofCase(await worklist('zhang', '?assignee=all', (i) => ofCase(i, contractNo).length === 0), contractNo)).toEqual([]);
@@ -188,6 +196,25 @@ describe("an assistant's day", () => {
       tasks: [],
     });
     expect(Date.parse(file.occurredAt)).toBeLessThan(Date.now());
+  });
+
+  it('lists contracts and complaints with the filters an assistant needs', async () => {
+    const contracts = ok(await get('/v1/contracts?phase=signed&overdue=false&limit=100', 'zhang'));
+    expect(contracts.items.map((c: any) => c.contractNo)).toContain(contractNo);
+    expect(ok(await get('/v1/contracts?overdue=true', 'zhang')).items.map((c: any) => c.contractNo)).not.toContain(contractNo);
+    expect(ok(await get('/v1/contracts', 'south')).items.map((c: any) => c.contractNo)).not.toContain(contractNo);
+    const byContract = ok(await get(`/v1/complaints?contract=${contractNo}&status=open,closed&kind=customer&owner=asst-li`, 'li'));
+    expect(byContract.items.map((c: any) => c.id)).toEqual([complaintId]);
+    expect(ok(await get(`/v1/complaints?contract=${contractNo}&status=open,paused`, 'li')).items).toEqual([]);
+    expect(ok(await get(`/v1/complaints?contract=${contractNo}&owner=me`, 'zhang')).items).toEqual([]);
+    const from = ago(1);
+    expect(ok(await get(`/v1/complaints?contract=${contractNo}&openedFrom=${encodeURIComponent(from)}`, 'li')).items).toHaveLength(1);
+    const refused = await get(`/v1/complaints?openedFrom=${encodeURIComponent(from)}&openedTo=${encodeURIComponent(ago(2))}`, 'li');
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details[0]).toMatchObject({ field: 'query.openedTo', rule: 'after_opened_from' });
+    expect((await get('/v1/complaints?status=open,nonsense', 'li')).status).toBe(400);
+    // A closed case has no running deadline: sorted by due time, it is not listed.
+    expect(ok(await get(`/v1/complaints?contract=${contractNo}&sort=due`, 'li')).items).toEqual([]);
   });
 
   it('pages the worklist with a stable cursor and refuses a forged one', async () => {

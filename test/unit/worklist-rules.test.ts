@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { phoneVariants } from '../../domain/phone';
 import { caseScope } from '../../domain/scope';
 import { callbackWork, complaintWork, endOfLocalDay, latenessMs, latestAssignment, taskWork } from '../../domain/worklist.rules';
 
@@ -96,5 +97,14 @@ describe('today on the wall clock', () => {
   it('ends at the next local midnight of the policy’s zone', () => {
     expect(new Date(endOfLocalDay(Date.parse('2026-11-20T15:59:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-20T16:00:00.000Z');
     expect(new Date(endOfLocalDay(Date.parse('2026-11-20T16:00:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-21T16:00:00.000Z');
+  });
+});
+
+describe('phone numbers as typed', () => {
+  it('match on their digits, with or without the country code of a mobile number', () => {
+    expect(phoneVariants('138-0000 1111')).toEqual(['13800001111', '8613800001111']);
+    expect(phoneVariants('+86 138 0000 1111')).toEqual(['8613800001111', '13800001111']);
+    expect(phoneVariants('0086 13800001111')).toEqual(['8613800001111', '13800001111']);
+    expect(phoneVariants('0571-8888 1234')).toEqual(['057188881234']);
   });
 });
