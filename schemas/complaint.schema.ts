@@ -168,7 +168,27 @@ export const feedbackBody = z
     repairCompletedAt: pastInstant(1).optional(),
   })
   .strict();
-export const followUpBody = z.object({ customerSatisfied: z.boolean(), notes }).strict();
+export const FOLLOW_UP_OUTCOMES = ['satisfied', 'unsatisfied', 'not_reached', 'in_progress'] as const;
+export const followUpBody = z
+  .object({
+    customerSatisfied: z.boolean().optional().describe('The older form: true is outcome satisfied, false unsatisfied'),
+    outcome: z
+      .enum(FOLLOW_UP_OUTCOMES)
+      .optional()
+      .describe('not_reached and in_progress (customer informed) neither resolve nor escalate: the round’s deadline keeps running'),
+    notes,
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.customerSatisfied === undefined && b.outcome === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'outcome (or customerSatisfied) is required', params: { rule: 'outcome_required' } });
+    }
+    const agrees = b.outcome === undefined || b.customerSatisfied === undefined || b.customerSatisfied === (b.outcome === 'satisfied');
+    if (!agrees) {
+      ctx.addIssue({ code: 'custom', path: ['customerSatisfied'], message: 'contradicts outcome', params: { rule: 'agrees_with_outcome' } });
+    }
+  })
+  .meta({ example: { outcome: 'not_reached', notes: 'No answer; try again tomorrow' } });
 export const surveyBody = z.object({ satisfied: z.boolean(), score: z.number().int().min(1).max(5).optional(), notes }).strict();
 export const compensationBody = z
   .object({

@@ -49,7 +49,8 @@ export function createWorklistService(deps: { models: Models; policy: Policy; no
       const at = now().getTime();
       const filter: Record<string, unknown>[] = [
         { open: true },
-        { roles: { $in: user.roles } },
+        // One role as an equality, which FerretDB pushes down to PostgreSQL (array containment); several as $in.
+        { roles: user.roles.length === 1 ? user.roles[0] : { $in: user.roles } },
         // Calls and tasks due later than today wait; a complaint step shows from its start.
         { visibleFrom: { $lt: new Date(endOfLocalDay(at, policy.calendar.timeZone)) } },
       ];

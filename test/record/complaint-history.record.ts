@@ -24,11 +24,14 @@ it('records a complaint that walks most of the ladder', async () => {
     await env.sleep(5 * HOUR);
     await handle.executeUpdate(resumeUpdate, { args: [{ actor: actors.assistant }] });
     await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'repair', defect: 'tile' }] });
+    // Patched follow-up-outcomes: a try that does not reach the customer, a call that informs them, neither escalates.
+    await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false, outcome: 'not_reached' }] });
+    await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false, outcome: 'in_progress' }] });
     await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
     await env.sleep(4 * 24 * HOUR);
     // The CLI writes the same JSON the Web UI exports, which is what ops would hand us from production.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'complaint-case-v4.json'), json);
+    writeFileSync(path.join(DIR, 'complaint-case-v5.json'), json);
   });
   await env.teardown();
   await db.close();
