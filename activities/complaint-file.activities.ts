@@ -7,6 +7,7 @@ import type { Level, Priority, Role, Severity } from '../domain/roles';
 import { kpiFlags } from './kpi-flags';
 import { createNotices } from './notification.activities';
 import type { TaskInput } from './task.activities';
+import type { WorklistWriter } from './worklist.activities';
 
 /** The fields of a case the projection stores; the workflow's state carries at least these. */
 export interface ComplaintSnapshot {
@@ -30,6 +31,8 @@ export interface ComplaintSnapshot {
   resolvedAt?: string;
   handlingMs?: number;
   surveySatisfied?: boolean;
+  /** Carried by the workflow's state (the snapshot is the whole state); read by the worklist. */
+  surveyRecorded?: boolean;
 }
 
 export interface CaseEventInput {
@@ -70,8 +73,16 @@ export interface StepWritten {
   notificationIds: string[];
 }
 
-export function complaintFileActivities(models: Models, postsToWebhook: boolean, createTask: (task: TaskInput) => Promise<boolean>) {
+export function complaintFileActivities(models: Models, postsToWebhook: boolean, createTask: (task: TaskInput) => Promise<boolean>, worklist: WorklistWriter) {
   const { Complaint, CaseEvent, Handoff } = models;
+
+  /** The worklist after a step: its current item (beside the other writes), and a recorded survey settles its task. */
+  function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot, tasksWritten: Promise<unknown>): Promise<unknown> {
+    return Promise.all([
+      worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null }),
+      snapshot.surveyRecorded ? tasksWritten.then(() => worklist.settleSurveys(complaintId)) : undefined,
+    ]);
+  }
 
   function writeEntry(complaintId: string, branch: string | undefined, { seq, event, notify }: CaseEntry) {
     const at = new Date(event.at);
@@ -96,9 +107,16 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
       },
       notify,
     );
-    const flags = kpiFlags(event);
-    const flagged = flags && Complaint.updateOne({ _id: complaintId, ...flags.filter }, { $set: flags.set });
-    return Promise.all([written, notices, flagged]).then(([, n]) => n);
+    return Promise.all([written, notices]).then(([, n]) => n);
+  }
+
+  // After the projection, one at a time: FerretDB v1 updates a document by read-modify-write, so two concurrent updates
+  // of one complaint can lose one (a KPI flag written beside the projection undid the projection).
+  async function applyKpiFlags(complaintId: string, entries: readonly CaseEntry[]) {
+    for (const { event } of entries) {
+      const flags = kpiFlags(event);
+      if (flags) await Complaint.updateOne({ _id: complaintId, ...flags.filter }, { $set: flags.set });
+    }
   }
 
   // Guarded by sequence so a late retry of an older step never overwrites a newer state.
@@ -156,18 +174,26 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
   return {
     /** One entry per activity: what cases recorded before one-write-per-step still replay against. */
     async recordCaseEvent({ complaintId, seq, event, snapshot, notify }: CaseEventInput): Promise<StepWritten> {
-      const [result] = await Promise.all([writeEntry(complaintId, snapshot.branch, { seq, event, notify }), project(complaintId, seq, snapshot)]);
+      const [result] = await Promise.all([
+        writeEntry(complaintId, snapshot.branch, { seq, event, notify }),
+        project(complaintId, seq, snapshot),
+        updateWorklist(complaintId, seq, snapshot, Promise.resolve()),
+      ]);
+      await applyKpiFlags(complaintId, [{ seq, event, notify }]);
       return { notificationsCreated: result.notificationsCreated, notificationIds: posted(result.notificationIds) };
     },
 
     /** A whole step in one write: entries and notices side by side, then tasks, then the legal packet that reads them. */
     async recordCaseStep({ complaintId, entries, snapshot, tasks = [], handoffSeq }: CaseStepInput): Promise<StepWritten> {
       const lastSeq = Math.max(...entries.map((e) => e.seq));
+      const tasksWritten = Promise.all(tasks.map(createTask));
       const [written] = await Promise.all([
         Promise.all(entries.map((e) => writeEntry(complaintId, snapshot.branch, e))),
         project(complaintId, lastSeq, snapshot),
-        Promise.all(tasks.map(createTask)),
+        tasksWritten,
+        updateWorklist(complaintId, lastSeq, snapshot, tasksWritten),
       ]);
+      await applyKpiFlags(complaintId, entries);
       if (handoffSeq !== undefined) await writeLegalHandoff({ complaintId, seq: handoffSeq });
       return {
         notificationsCreated: written.reduce((n, w) => n + w.notificationsCreated, 0),

@@ -4,6 +4,7 @@ import { insertOnce } from '../db/models';
 import type { Role } from '../domain/roles';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones } from '../domain/schedule.rules';
 import { createNotices } from './notification.activities';
+import type { WorklistWriter } from './worklist.activities';
 
 /** One callback as the schedule changed it. */
 export interface CallbackChange {
@@ -64,7 +65,7 @@ export interface ContractStepInput {
   callbacks: CallbackChange[];
 }
 
-export function contractFileActivities(models: Models, postsToWebhook: boolean) {
+export function contractFileActivities(models: Models, postsToWebhook: boolean, worklist: WorklistWriter) {
   const { Contract, Callback, ContractEvent } = models;
 
   function writeEntry(contractNo: string, branch: string, { seq, event, notify }: ContractEntry) {
@@ -123,6 +124,7 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean) 
         },
       },
     );
+    await worklist.callback(contractNo, branch, c);
   }
 
   const posted = (ids: string[]) => (postsToWebhook ? ids : []);

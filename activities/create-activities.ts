@@ -8,6 +8,7 @@ import { complaintFileActivities } from './complaint-file.activities';
 import { contractFileActivities } from './contract-file.activities';
 import { createNotices, notificationActivities, type WebhookConfig } from './notification.activities';
 import { taskActivities } from './task.activities';
+import { worklistWriter } from './worklist.activities';
 
 export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';
 export type { CallbackChange, ContractEntry, ContractStepInput, PlanItem, ScheduleChangeInput } from './contract-file.activities';
@@ -25,11 +26,12 @@ export interface ActivityDeps {
 
 export function createActivities({ models, webhook, policy }: ActivityDeps) {
   const { Summary } = models;
-  const tasks = taskActivities(models);
+  const worklist = worklistWriter(models);
+  const tasks = taskActivities(models, worklist);
   return {
     ...tasks,
-    ...complaintFileActivities(models, Boolean(webhook), tasks.createTask),
-    ...contractFileActivities(models, Boolean(webhook)),
+    ...complaintFileActivities(models, Boolean(webhook), tasks.createTask, worklist),
+    ...contractFileActivities(models, Boolean(webhook), worklist),
     ...notificationActivities(models, webhook),
     ...calendarActivities(models, Boolean(webhook)),
 

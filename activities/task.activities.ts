@@ -2,6 +2,7 @@
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import type { Role } from '../domain/roles';
+import type { WorklistWriter } from './worklist.activities';
 
 export interface TaskInput {
   id: string;
@@ -13,13 +14,16 @@ export interface TaskInput {
   dueAt: string;
 }
 
-export function taskActivities({ Task }: Models) {
+export function taskActivities({ Task }: Models, worklist: WorklistWriter) {
   return {
     async createTask(task: TaskInput): Promise<boolean> {
       const { id, ...fields } = task;
-      return insertOnce(() =>
+      const created = await insertOnce(() =>
         Task.updateOne({ _id: id }, { $setOnInsert: { ...fields, dueAt: new Date(task.dueAt), status: 'due', createdAt: new Date() } }, { upsert: true }),
       );
+      // Also on a retry: the task may be stored while its item is not yet.
+      await worklist.task(task);
+      return created;
     },
   };
 }

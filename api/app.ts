@@ -15,10 +15,15 @@ import { calendarRoutes } from './routes/calendars.routes';
 import { complaintRoutes } from './routes/complaints.routes';
 import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
+import { worklistRoutes } from './routes/worklist.routes';
+import { lookupRoutes } from './routes/lookups.routes';
 import type { ApiMetrics } from './metrics';
 import { createCalendarService } from './services/calendars.service';
 import { createComplaintService } from './services/complaints.service';
 import { createContractService } from './services/contracts.service';
+import { createCaseWorkService } from './services/case-work.service';
+import { createWorklistService } from './services/worklist.service';
+import { createLookupService } from './services/lookups.service';
 
 export interface AppDeps {
   client: Client;
@@ -89,6 +94,9 @@ export function createApp(deps: AppDeps) {
   contractRoutes(v1, registry, authenticate, createContractService({ ...deps, idempotency, complaints }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
   calendarRoutes(v1, registry, authenticate, createCalendarService(deps));
+  const work = createCaseWorkService({ models: deps.models, idempotency });
+  worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
+  lookupRoutes(v1, registry, authenticate, createLookupService(deps));
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

@@ -113,7 +113,10 @@ async function main(): Promise<void> {
       warranty: skipping.warranty,
     };
     writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    writeFileSync(path.join(__dirname, 'RESULTS.md'), renderResults(results));
+    // The worklist section comes from its own run (npm run bench:worklist) and is kept.
+    const previous = readFileSync(path.join(__dirname, 'RESULTS.md'), 'utf8');
+    const worklist = previous.includes('\n## Worklist') ? previous.slice(previous.indexOf('\n## Worklist')) : '';
+    writeFileSync(path.join(__dirname, 'RESULTS.md'), `${renderResults(results).trimEnd()}\n${worklist}`);
     console.log(JSON.stringify(results, null, 2));
   } finally {
     bareWorker.kill('SIGINT');

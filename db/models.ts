@@ -18,6 +18,7 @@ const complaintSchema = new Schema(
     complainant: { name: String, phone: String, anonymous: Boolean },
     accused: { name: String, role: String },
     customerKey: { type: String, index: true },
+    assignee: String,
     repeat: Boolean,
     workflowId: { type: String, required: true },
     idempotencyKey: String,
@@ -99,6 +100,9 @@ const taskSchema = new Schema(
     dueAt: { type: Date, required: true },
     status: { type: String, required: true, default: 'due' },
     createdAt: { type: Date, required: true },
+    doneBy: String,
+    doneAt: Date,
+    notes: String,
   },
   opts,
 );
@@ -120,6 +124,9 @@ const contractSchema = new Schema(
     branch: { type: String, required: true, index: true },
     // Personal data: returned through the api to staff, never logged or put in Temporal.
     customer: { name: String, phone: String },
+    // Hash of the phone's digits, so a lookup by phone needs no raw number in the query.
+    customerKey: { type: String, index: true },
+    assignee: String,
     address: String,
     designer: String,
     siteSupervisor: String,
@@ -193,7 +200,7 @@ const summarySchema = new Schema(
 
 // Staff free text of an action (notes, a feedback form's cause, action and responsible), kept out of Temporal: the
 // case-file entries the action recorded carry its id as data.ref, and the api joins the text back when the file is read.
-const caseNoteSchema = new Schema(
+const actionTextSchema = new Schema(
   {
     _id: { type: String, required: true },
     caseId: { type: String, required: true, index: true },
@@ -222,6 +229,67 @@ const calendarSchema = new Schema(
   opts,
 );
 
+// The worklist read model: one document per actionable item, kept current by the activities that write each step.
+const workItemSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    caseType: { type: String, required: true },
+    caseId: { type: String, required: true },
+    /** Assignment keys that apply: the whole case, and the call for a callback. */
+    caseKey: { type: String, required: true, index: true },
+    callKey: { type: String, index: true },
+    complaintKind: String,
+    callbackKind: String,
+    contractNo: String,
+    branch: String,
+    roles: { type: [String], default: [] },
+    assignee: String,
+    assignedAt: Date,
+    dueAt: Date,
+    visibleFrom: Date,
+    // Personal data copied from the case documents (never from workflow history); shown only to roles that call customers.
+    customer: { name: String, phone: String },
+    action: String,
+    open: { type: Boolean, required: true },
+    settledAt: Date,
+    seq: { type: Number, default: -1 },
+    createdAt: { type: Date, required: true },
+    updatedAt: Date,
+  },
+  opts,
+);
+// The worklist query: open items of a role, due order, optionally one branch or one assignee.
+workItemSchema.index({ open: 1, roles: 1, dueAt: 1, _id: 1 });
+workItemSchema.index({ open: 1, branch: 1, roles: 1, dueAt: 1, _id: 1 });
+workItemSchema.index({ open: 1, assignee: 1, dueAt: 1, _id: 1 });
+
+/** Who a supervisor gave a case or a call to; the latest assignment that applies to an item decides. */
+const assignmentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    assignee: { type: String, required: true },
+    assignedBy: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+
+/** A plain note or a logged call attempt on a case, written once per key. */
+const caseNoteSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseType: { type: String, required: true },
+    caseId: { type: String, required: true, index: true },
+    type: { type: String, required: true },
+    reached: Boolean,
+    text: String,
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+
 // One request answered once: a client's Idempotency-Key (scoped to the caller and route) and what the first request answered.
 const idempotencySchema = new Schema(
   {
@@ -243,6 +311,8 @@ export type CaseEventDoc = InferSchemaType<typeof caseEventSchema>;
 export type NotificationDoc = InferSchemaType<typeof notificationSchema>;
 export type TaskDoc = InferSchemaType<typeof taskSchema>;
 export type CalendarDoc = InferSchemaType<typeof calendarSchema>;
+export type WorkItemDoc = InferSchemaType<typeof workItemSchema>;
+export type CaseNoteDoc = InferSchemaType<typeof caseNoteSchema>;
 
 /** What a notification says outside the database (webhook body, API): ids, roles and text, never personal data. */
 export function notificationPayload(n: NotificationDoc & { _id: string }) {
@@ -272,8 +342,11 @@ export function createModels(conn: Connection) {
     ContractEvent: conn.model('ContractEvent', contractEventSchema, 'project_events'),
     Summary: conn.model('Summary', summarySchema, 'report_summaries'),
     Idempotency: conn.model('Idempotency', idempotencySchema, 'idempotency_keys'),
-    CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
+    ActionText: conn.model('ActionText', actionTextSchema, 'action_texts'),
     Calendar: conn.model('Calendar', calendarSchema, 'calendars'),
+    WorkItem: conn.model('WorkItem', workItemSchema, 'worklist'),
+    Assignment: conn.model('Assignment', assignmentSchema, 'assignments'),
+    CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
 import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
-import { cursorSchema, notesText, pastInstant, phoneSchema, text } from './fields.schema';
+import { caseNoteView, taskView } from './case-file.schema';
+import { cursorSchema, instant, notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
 export const contractNoSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}$/, { message: 'must be 3-40 letters, digits or dashes' });
@@ -93,25 +94,58 @@ export const complaintView = z
     createdAt: z.string(),
     deadlines: z.array(deadlineSchema),
     complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean() }).optional(),
+    description: z.string().optional().describe('What the customer complained about, as taken at intake'),
+    location: z.string().optional(),
+    occurredAt: z.string().optional(),
+    accused: z.object({ name: z.string().optional(), role: z.string().optional() }).optional(),
+    assignee: z.string().optional().describe('The assistant the case is given to'),
     remedies: z.array(z.record(z.string(), z.unknown())),
     approvals: z.array(z.record(z.string(), z.unknown())),
     history: z.array(historyEntrySchema),
+    notes: z.array(caseNoteView).describe('Plain notes and logged call attempts'),
+    tasks: z.array(taskView).describe('Survey and post-repair tasks the case left'),
   })
   .meta({ id: 'Complaint' });
 
-export const complaintSummary = complaintView.omit({ history: true, complainant: true }).meta({ id: 'ComplaintSummary' });
+export const complaintSummary = complaintView
+  .omit({ history: true, complainant: true, description: true, location: true, occurredAt: true, accused: true, assignee: true, notes: true, tasks: true })
+  .meta({ id: 'ComplaintSummary' });
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+/** One value or several, comma-separated (status=open,paused). */
+const listOf = <T extends string>(values: readonly T[]) =>
+  z
+    .string()
+    .regex(new RegExp(`^(${values.join('|')})(,(${values.join('|')}))*$`), { message: `must be one or more of ${values.join(', ')}, comma-separated` })
+    .transform((v) => [...new Set(v.split(','))] as T[]);
+
 export const listComplaintsQuery = z
   .object({
-    status: z.enum(COMPLAINT_STATUSES).optional(),
+    status: listOf(COMPLAINT_STATUSES).optional(),
     level: z.enum(LEVELS).optional(),
     branch: branchSchema.optional(),
     overdue: boolQuery.optional(),
+    contract: contractNoSchema.optional().describe('Complaints linked to this contract'),
+    kind: z.enum(COMPLAINT_KINDS).optional(),
+    step: z.enum(STEPS).optional(),
+    owner: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/)
+      .optional()
+      .describe('The assistant the case is assigned to (staff id), or me'),
+    openedFrom: instant.optional().describe('Opened at or after'),
+    openedTo: instant.optional().describe('Opened before'),
+    sort: z.enum(['opened', 'due']).default('opened').describe('opened: newest first; due: earliest running deadline first (only cases with one)'),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: cursorSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.openedFrom && q.openedTo && Date.parse(q.openedTo) <= Date.parse(q.openedFrom)) {
+      ctx.addIssue({ code: 'custom', path: ['openedTo'], message: 'must be after openedFrom', params: { rule: 'after_opened_from' } });
+    }
+  });
+export type ListComplaintsQuery = z.infer<typeof listComplaintsQuery>;
 
 export const complaintPage = z.object({ items: z.array(complaintSummary), nextCursor: z.string().nullable() }).meta({ id: 'ComplaintPage' });
 
@@ -134,7 +168,27 @@ export const feedbackBody = z
     repairCompletedAt: pastInstant(1).optional(),
   })
   .strict();
-export const followUpBody = z.object({ customerSatisfied: z.boolean(), notes }).strict();
+export const FOLLOW_UP_OUTCOMES = ['satisfied', 'unsatisfied', 'not_reached', 'in_progress'] as const;
+export const followUpBody = z
+  .object({
+    customerSatisfied: z.boolean().optional().describe('The older form: true is outcome satisfied, false unsatisfied'),
+    outcome: z
+      .enum(FOLLOW_UP_OUTCOMES)
+      .optional()
+      .describe('not_reached and in_progress (customer informed) neither resolve nor escalate: the round’s deadline keeps running'),
+    notes,
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.customerSatisfied === undefined && b.outcome === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['outcome'], message: 'outcome (or customerSatisfied) is required', params: { rule: 'outcome_required' } });
+    }
+    const agrees = b.outcome === undefined || b.customerSatisfied === undefined || b.customerSatisfied === (b.outcome === 'satisfied');
+    if (!agrees) {
+      ctx.addIssue({ code: 'custom', path: ['customerSatisfied'], message: 'contradicts outcome', params: { rule: 'agrees_with_outcome' } });
+    }
+  })
+  .meta({ example: { outcome: 'not_reached', notes: 'No answer; try again tomorrow' } });
 export const surveyBody = z.object({ satisfied: z.boolean(), score: z.number().int().min(1).max(5).optional(), notes }).strict();
 export const compensationBody = z
   .object({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
 import { SEVERITIES } from '../domain/roles';
 import { branchSchema, contractNoSchema } from './complaint.schema';
+import { caseNoteView, taskView } from './case-file.schema';
 import { cursorSchema, instant, MAX_PLANNED_YEARS, notesText, phoneSchema, plannedWithin, text } from './fields.schema';
 
 /** `<contractNo>.<kind>.<key>` as the schedule names its calls (the key is a number, a date or a complaint id). */
@@ -86,12 +87,25 @@ export type MilestoneBody = z.infer<typeof milestoneBody>;
 
 export const contractPhase = z.object({ contractNo: z.string(), phase: z.enum(PHASES) }).meta({ id: 'ContractPhase' });
 
+/** One recorded try of a call: an outcome or a not-reached attempt, with the assistant's notes. */
+export const callRecord = z.object({
+  at: z.string(),
+  by: z.string().optional(),
+  type: z.enum(['callback_outcome', 'callback_not_reached']),
+  result: z.enum(CALLBACK_RESULTS).optional(),
+  attempts: z.number().int().optional(),
+  notes: z.string().optional(),
+  complaintId: z.string().optional(),
+});
+
 export const projectCallback = z.object({
   id: z.string(),
   kind: z.enum(CALLBACK_KINDS),
   dueAt: z.string(),
   status: z.enum(CALLBACK_STATUSES),
   outcome: z.enum(CALLBACK_RESULTS).optional(),
+  attempts: z.number().int().optional(),
+  calls: z.array(callRecord).optional().describe('Every recorded try of this call, oldest first'),
 });
 
 export const contractView = z
@@ -109,10 +123,18 @@ export const contractView = z
       cancelledAt: z.string().optional(),
     }),
     customer: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional().describe('Only for the staff who call the customer'),
+    address: z.string().optional(),
+    designer: z.string().optional(),
+    siteSupervisor: z.string().optional(),
+    foreman: z.string().optional(),
+    startDate: z.string().optional().describe('When work started (the work_started milestone)'),
+    assignee: z.string().optional().describe('The assistant the contract’s calls are given to'),
     callbacks: z.array(projectCallback),
     upcoming: z
       .array(z.object({ id: z.string(), kind: z.enum(CALLBACK_KINDS), dueAt: z.string(), calendarVersion: z.string() }))
       .describe('Calls planned but not yet due, earliest first, with the calendar each was planned with (2027-v2, policy-<version>, weekends-only)'),
+    notes: z.array(caseNoteView).optional().describe('Plain notes and logged call attempts'),
+    tasks: z.array(taskView).optional(),
   })
   .meta({ id: 'Contract' });
 

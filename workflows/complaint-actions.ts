@@ -1,6 +1,8 @@
 // Staff actions on a complaint case: each check refuses what does not fit the case's state, each handler changes and records it.
 import type { UpdateDefinition } from '@temporalio/common';
 import { authorize, type ActionInput, type ComplaintAction } from '../domain/authority';
+import { shiftToWorkingDay } from '../domain/calendar';
+import { durationMs } from '../domain/duration';
 import { higherLevel, nextLevel } from '../domain/roles';
 import type { UpdateSpec } from './case-runtime';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
@@ -27,6 +29,8 @@ const ACTION_OF_UPDATE: Record<string, ComplaintAction> = {
   [msg.approvalUpdate.name]: 'approvals',
   [msg.approvalRequestUpdate.name]: 'approval-requests',
 };
+/** Patch: a follow-up may find the customer not reached or the work in progress, which neither resolves nor escalates. */
+export const FOLLOW_UP_OUTCOMES = 'follow-up-outcomes';
 export type RegisterAction = <A>(def: UpdateDefinition<State, [A]>, spec: UpdateSpec<A, State>) => void;
 /** A complaint action: its check refuses, its handler changes and records; both see the case as it stands. */
 export type Action = <A>(def: UpdateDefinition<State, [A]>, check: (arg: A) => void, handle: (arg: A) => Promise<unknown>) => void;
@@ -133,7 +137,15 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       requireOpen();
       if (s.step !== 'follow_up' && s.step !== 'branch_feedback') reject('INVALID_STATE', `a follow-up is not expected at step ${s.step}`);
     },
-    async ({ actor, customerSatisfied, notes }) => {
+    async ({ actor, customerSatisfied, outcome, notes }) => {
+      if ((outcome === 'not_reached' || outcome === 'in_progress') && c.fx.patched(FOLLOW_UP_OUTCOMES)) {
+        // Nothing escalates and the round's deadline keeps running; a reached customer counts as a follow-up made.
+        if (outcome === 'in_progress') s.followUps = (s.followUps ?? 0) + 1;
+        const retry = now() + durationMs(c.input.policy.callbacks.notReachedRetry);
+        const retryAt = outcome === 'not_reached' ? iso(shiftToWorkingDay(retry, c.input.policy.calendar)) : undefined;
+        await c.record('follow_up', by(actor), { round: s.round, outcome, retryAt, notes });
+        return;
+      }
       s.overdue = false;
       s.followUps = (s.followUps ?? 0) + 1;
       if (s.round === 0) s.round = 1;

@@ -32,9 +32,7 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
     await wf.condition(() => intakeDone);
     return { ...state };
   });
-  registerComplaintActions(c, runtime.onUpdate);
-
-  // Intake runs once per case, first in the lock, so an update sent with the start waits for it.
+  // Intake runs once per case, first in the lock, so any update that comes with or right after the start waits for it.
   if (!carried) {
     // Intake counts as done once its write has ended (after the lock section), so the api never reads a half-written case.
     void runtime
@@ -46,6 +44,9 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
         intakeDone = true;
       });
   }
+  // Registered after intake is queued: an action sent right after the start (buffered into the first task, delivered as
+  // its handler is set) waits behind the opening in the lock instead of running before it.
+  registerComplaintActions(c, runtime.onUpdate);
 
   // The case's clock: wake at the next timer or on any change, whichever comes first.
   while (!finished(c)) {

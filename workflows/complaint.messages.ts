@@ -129,9 +129,13 @@ export interface FeedbackInput {
   responsible?: string;
   repairCompletedAt?: string;
 }
+/** What a follow-up call found; not reached and in progress leave the round (and its clock) as it is. */
+export type FollowUpOutcome = 'satisfied' | 'unsatisfied' | 'not_reached' | 'in_progress';
 export interface FollowUpInput {
   actor: Actor;
   customerSatisfied: boolean;
+  /** Absent on older requests: customerSatisfied alone decides. */
+  outcome?: FollowUpOutcome;
   notes?: string;
 }
 export interface SurveyInput {

@@ -1,5 +1,6 @@
 // Staff actions on a contract's callback schedule: milestones, callback outcomes, and the repair a complaint reports.
 import type { UpdateDefinition } from '@temporalio/common';
+import * as wf from '@temporalio/workflow';
 import { authorizeContract } from '../domain/authority';
 import { checkMilestone, type CallbackResult } from '../domain/schedule.rules';
 import type { UpdateSpec } from './case-runtime';
@@ -130,18 +131,21 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
     apply: async (arg) => {
       const c = s.open.find((o) => o.id === arg.callbackId)!;
       const by = arg.actor.sub;
+      // The call's notes stay in MongoDB under this action's id; the entry carries the id so the case file joins them.
+      const updateId = wf.currentUpdateInfo()?.id;
+      const ref = updateId ? { ref: updateId } : {};
       if (arg.result === 'not_reached') {
         c.attempts++;
         if (c.attempts >= cb.notReachedAttempts) {
           const first = c.status !== 'escalated';
           c.status = 'escalated';
-          const data = { callbackId: c.id, attempts: c.attempts, unreachable: true, notes: arg.notes };
+          const data = { callbackId: c.id, attempts: c.attempts, unreachable: true, notes: arg.notes, ...ref };
           await k.record('callback_not_reached', by, data, [c], first ? ['supervisor'] : []);
         } else {
           c.activeSince = c.dueAt = k.retryAt(k.now());
           c.status = 'due';
           c.reminded = false;
-          await k.record('callback_not_reached', by, { callbackId: c.id, attempts: c.attempts, retryAt: iso(c.dueAt), notes: arg.notes }, [c]);
+          await k.record('callback_not_reached', by, { callbackId: c.id, attempts: c.attempts, retryAt: iso(c.dueAt), notes: arg.notes, ...ref }, [c]);
         }
         return view(c, false);
       }
@@ -149,7 +153,7 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
       c.status = 'done';
       c.outcome = arg.result;
       c.complaintId = arg.complaintId;
-      await k.record('callback_outcome', by, { callbackId: c.id, result: arg.result, complaintId: arg.complaintId, notes: arg.notes }, [c]);
+      await k.record('callback_outcome', by, { callbackId: c.id, result: arg.result, complaintId: arg.complaintId, notes: arg.notes, ...ref }, [c]);
       const result = view(c, false);
       k.settle();
       return result;

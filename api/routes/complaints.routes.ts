@@ -93,10 +93,19 @@ const ACTIONS: Mount[] = [
   }),
   action({
     action: 'follow-up',
-    summary: 'Record a follow-up call; satisfied ends the ladder',
+    summary: 'Record a follow-up call; satisfied ends the ladder, unsatisfied moves up it, not reached or in progress neither',
     body: followUpBody,
     update: msg.followUpUpdate,
-    toArg: withActor,
+    toArg: ({ customerSatisfied, outcome, notes }, u) => ({
+      actor: actor(u),
+      customerSatisfied: outcome ? outcome === 'satisfied' : customerSatisfied!,
+      ...(outcome && outcome !== 'satisfied' && outcome !== 'unsatisfied' ? { outcome } : {}),
+      notes,
+    }),
+    rules: [
+      'outcome or customerSatisfied is required (422 RULE_VIOLATED, rule outcome_required); both must agree (rule agrees_with_outcome).',
+      'not_reached records the try and the next one (retryAt, the policy’s notReachedRetry on a working day); neither it nor in_progress escalates.',
+    ],
   }),
   action({ action: 'pause', summary: 'Pause while awaiting the customer (deadlines stop)', body: noteBody, update: msg.pauseUpdate, toArg: withActor }),
   action({ action: 'resume', summary: 'Resume with the time that was left', body: noteBody, update: msg.resumeUpdate, toArg: withActor }),

@@ -84,10 +84,24 @@ export async function keysetPage<D extends { _id: string }>(
   const cursor = decodeCursor(q.cursor);
   const after = order === 1 ? '$gt' : '$lt';
   if (cursor) all.push({ $or: [{ [field]: { [after]: cursor.at } }, { [field]: cursor.at, _id: { [after]: cursor.id } }] });
-  const docs = await find(all.length ? { $and: all } : {}, { [field]: order, _id: order }, q.limit + 1);
+  const docs = await find(flatFilter(all), { [field]: order, _id: order }, q.limit + 1);
   const page = docs.slice(0, q.limit);
   const last = page[page.length - 1];
   return { page, nextCursor: docs.length > q.limit && last ? encodeCursor(last[field] as Date, last._id) : null };
+}
+
+/**
+ * The conditions as one flat document where their fields do not collide (the same query for MongoDB): FerretDB pushes
+ * top-level equalities down to PostgreSQL and its indexes, but not conditions nested in $and.
+ */
+export function flatFilter(filters: Record<string, unknown>[]): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  const rest: Record<string, unknown>[] = [];
+  for (const f of filters) {
+    if (Object.keys(f).some((k) => k in flat)) rest.push(f);
+    else Object.assign(flat, f);
+  }
+  return rest.length ? { ...flat, $and: rest } : flat;
 }
 
 /** The branch part of a list filter, from the one scope function: all branches, or the token's (plus unassigned cases for the hotline). */

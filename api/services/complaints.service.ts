@@ -9,14 +9,15 @@ import { inScope } from '../../domain/scope';
 import { effectiveSeverity, initialLevel, isExternalSource, type ComplaintKind } from '../../domain/complaint.rules';
 import { durationMs } from '../../domain/duration';
 import type { Policy } from '../../domain/policy';
-import type { CreateComplaintBody } from '../../schemas/complaint.schema';
+import type { CreateComplaintBody, ListComplaintsQuery } from '../../schemas/complaint.schema';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
 import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startCase } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
-import { joinText, keepText, splitText } from './case-notes';
+import { joinText, keepText, splitText } from './action-texts';
+import { complaintFileExtras } from './case-file';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
 export { checkIntake, complaintIdFor, customerKey, requestHashOf, type KeyScope } from './complaint-intake';
@@ -154,10 +155,14 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** The case as staff see it; 404 for a case outside a branch user's own branch. */
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
-      const events = await models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean();
-      const withText = await joinText(models, id);
+      const [events, extras, withText] = await Promise.all([
+        models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean(),
+        complaintFileExtras(models, doc),
+        joinText(models, id),
+      ]);
       return {
         ...summary(doc),
+        ...extras,
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
         history: events.map((e) => ({
           at: e.at.toISOString(),
@@ -169,15 +174,21 @@ export function createComplaintService(deps: ComplaintDeps) {
       };
     },
 
-    async list(q: ListQuery, user: StaffUser) {
-      const filter = listFilter(user, q.branch, { status: q.status, level: q.level }, { unassignedToHotline: true });
+    async list(q: ListComplaintsQuery, user: StaffUser) {
+      const filter = listFilter(user, q.branch, { level: q.level, contractNo: q.contract, kind: q.kind, step: q.step }, { unassignedToHotline: true });
+      if (q.status) filter.push({ status: { $in: q.status } });
+      if (q.owner) filter.push({ assignee: q.owner === 'me' ? user.sub : q.owner });
+      if (q.openedFrom) filter.push({ createdAt: { $gte: new Date(q.openedFrom) } });
+      if (q.openedTo) filter.push({ createdAt: { $lt: new Date(q.openedTo) } });
       if (q.overdue === true) filter.push({ $or: [{ overdue: true }, { nextDeadlineAt: { $lt: now() } }] });
       if (q.overdue === false) filter.push({ overdue: { $ne: true } }, { $or: [{ nextDeadlineAt: null }, { nextDeadlineAt: { $gte: now() } }] });
+      // Sorted by due time, only cases whose deadline runs: the cursor needs the sort instant.
+      if (q.sort === 'due') filter.push({ nextDeadlineAt: { $ne: null } });
       const { page, nextCursor } = await keysetPage<ComplaintDocLean>(
         (f, sort, limit) => models.Complaint.find(f).sort(sort).limit(limit).lean(),
         filter,
-        'createdAt',
-        -1,
+        q.sort === 'due' ? 'nextDeadlineAt' : 'createdAt',
+        q.sort === 'due' ? 1 : -1,
         q,
       );
       return { items: page.map(summary), nextCursor };
@@ -224,12 +235,3 @@ export function createComplaintService(deps: ComplaintDeps) {
     return doc;
   }
 }
-
-type ListQuery = {
-  status?: string;
-  level?: string;
-  branch?: string;
-  overdue?: boolean;
-  limit: number;
-  cursor?: string;
-};

@@ -1,7 +1,7 @@
 // Renovation-contract use cases behind the HTTP routes: registration, milestones, the callback worklist and callback outcomes.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { keepText } from './case-notes';
+import { keepText } from './action-texts';
 import { insertOnce } from '../../db/models';
 import { authorizeContract, CUSTOMER_VIEWERS } from '../../domain/authority';
 import { inScope } from '../../domain/scope';
@@ -21,9 +21,10 @@ import { AppError } from '../errors';
 import { createIdempotency, keyReused } from '../idempotency';
 import { conflict, registrationHash } from './contract-registration';
 import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
-import { createComplaintService, requestHashOf, type ComplaintDeps } from './complaints.service';
+import { createComplaintService, customerKey, requestHashOf, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
-import { alreadyRecorded, callbackItem, contractView, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
+import { contractFile } from './case-file';
+import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
 
@@ -81,6 +82,7 @@ export function createContractService(deps: ContractDeps) {
             $setOnInsert: {
               branch: body.branch,
               customer: body.customer,
+              customerKey: customerKey(body.customer.phone),
               address: body.address,
               designer: body.designer,
               siteSupervisor: body.siteSupervisor,
@@ -175,10 +177,9 @@ export function createContractService(deps: ContractDeps) {
     /** The contract as staff see it, from MongoDB; 404 for a contract outside a branch user's own branch. */
     async get(contractNo: string, user: StaffUser) {
       const doc = await findContract(contractNo, user);
-      const callbacks = await models.Callback.find({ contractNo }).sort({ dueAt: 1, _id: 1 }).lean();
-      return contractView(
+      return contractFile(
+        models,
         doc,
-        callbacks,
         user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)),
       );
     },

@@ -362,7 +362,12 @@ describe('GET /v1/contracts/{contractNo}', () => {
       warrantyMonths: 12,
       milestones: { contractSignedAt: body.contractSignedAt, plannedCompletionAt: body.plannedCompletionAt },
       customer: body.customer,
-      callbacks: [{ id: `${c}.after_signing.1`, kind: 'after_signing', dueAt: expect.any(String), status: 'due' }],
+      address: body.address,
+      designer: body.designer,
+      siteSupervisor: body.siteSupervisor,
+      callbacks: [{ id: `${c}.after_signing.1`, kind: 'after_signing', dueAt: expect.any(String), status: 'due', attempts: 0, calls: [] }],
+      notes: [],
+      tasks: [],
       // Nothing else is planned until work starts.
       upcoming: [],
     });

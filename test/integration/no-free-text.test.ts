@@ -110,6 +110,6 @@ describe('no customer or staff text in Temporal', () => {
     expect(data('closed')).toMatchObject({ notes: said('done') });
     expect(file.body.category).toBe(said('tiles'));
     expect(JSON.stringify(file.body.history)).not.toContain('"ref"');
-    expect(await w.db.models.CaseNote.countDocuments({ caseId: contractNo })).toBe(1);
+    expect(await w.db.models.ActionText.countDocuments({ caseId: contractNo })).toBe(1);
   });
 });

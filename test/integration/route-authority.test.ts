@@ -39,6 +39,15 @@ const TABLE: Record<string, Role[]> = {
   'POST /v1/callbacks/{id}/outcome': CS,
   'GET /v1/reports/kpis': REPORTERS,
   'GET /v1/reports/summaries': REPORTERS,
+  'GET /v1/worklist': EVERYONE,
+  'POST /v1/complaints/{id}/assignee': ['supervisor', 'director'],
+  'POST /v1/contracts/{contractNo}/assignee': ['supervisor', 'director'],
+  'POST /v1/callbacks/{id}/assignee': ['supervisor', 'director'],
+  'POST /v1/complaints/{id}/notes': EVERYONE,
+  'POST /v1/contracts/{contractNo}/notes': EVERYONE,
+  'POST /v1/tasks/{id}/done': ['assistant', 'supervisor', 'director'],
+  'GET /v1/customers': ['assistant', 'supervisor', 'director', 'branch'],
+  'GET /v1/contracts': EVERYONE,
   'GET /v1/calendars/{year}': EVERYONE,
   'PUT /v1/calendars/{year}': ['admin'],
   'GET /v1/notifications': EVERYONE,
@@ -48,6 +57,7 @@ const TABLE: Record<string, Role[]> = {
 const COMPLAINT = 'C-00000000000000a1';
 const CONTRACT = 'HZ-AUTH-0001';
 const CALLBACK = `${CONTRACT}.after_signing.1`;
+const TASK = `${COMPLAINT}:post_repair`;
 const noticeOf = (role: Role) => `n-auth-${role}`;
 const TOKEN_KINDS = ['same', 'other', 'none'] as const;
 
@@ -87,6 +97,16 @@ beforeAll(async () => {
     createdAt: now,
     stateSeq: 0,
   });
+  await db.models.Task.create({
+    _id: TASK,
+    type: 'post_repair_callback',
+    complaintId: COMPLAINT,
+    branch: 'north',
+    assigneeRole: 'assistant',
+    dueAt: now,
+    status: 'due',
+    createdAt: now,
+  });
   await db.models.Calendar.create({
     _id: '2026',
     year: 2026,
@@ -119,9 +139,13 @@ afterAll(async () => {
 
 function urlOf(path: string, role: Role): string {
   const filled = path
-    .replace('{id}', path.startsWith('/v1/notifications') ? noticeOf(role) : path.startsWith('/v1/callbacks') ? CALLBACK : COMPLAINT)
+    .replace(
+      '{id}',
+      path.startsWith('/v1/notifications') ? noticeOf(role) : path.startsWith('/v1/callbacks') ? CALLBACK : path.startsWith('/v1/tasks') ? TASK : COMPLAINT,
+    )
     .replace('{contractNo}', CONTRACT)
     .replace('{year}', '2026');
+  if (path === '/v1/customers') return `${filled}?phone=13800000000`;
   if (path === '/v1/reports/kpis') return `${filled}?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z`;
   return filled;
 }
@@ -172,7 +196,7 @@ describe('route × role × branch', () => {
           if (want === 403 && res.status === 403 && SCOPED.includes(role) && kind === 'none' && TABLE[key]!.includes(role)) {
             if (res.body.error.code !== 'BRANCH_CLAIM_REQUIRED') mismatches.push(`${key} ${role}/none: code ${res.body.error.code}`);
           }
-          if (method === 'GET' && !path.includes('{') && !path.startsWith('/v1/reports') && res.status === 200) {
+          if (method === 'GET' && ['/v1/complaints', '/v1/callbacks', '/v1/notifications'].includes(path) && res.status === 200) {
             const ids = res.body.items.map((i: { id: string }) => i.id);
             const north = path === '/v1/complaints' ? COMPLAINT : path === '/v1/callbacks' ? CALLBACK : noticeOf(role);
             const sees = !(SCOPED.includes(role) && kind === 'other');

@@ -35,6 +35,9 @@ it('records a complaint that walks most of the ladder', async () => {
     // Since v5 (patch authority-rule): a refund is recorded after the VP approves it.
     await handle.executeUpdate(approvalUpdate, { args: [{ actor: actors.vp, decision: 'refund_deposit_measured', approved: true, role: 'vp' }] });
     await handle.executeUpdate(compensationUpdate, { args: [{ actor: actors.assistant, type: 'refund', defect: 'door', amount: 300 }] });
+    // Patched follow-up-outcomes: a try that does not reach the customer, a call that informs them, neither escalates.
+    await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false, outcome: 'not_reached' }] });
+    await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false, outcome: 'in_progress' }] });
     await handle.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
     await env.sleep(4 * 24 * HOUR);
     // The CLI writes the same JSON the Web UI exports, which is what ops would hand us from production.

@@ -97,7 +97,9 @@ describe('planned calls over random calendars (fast-check)', () => {
         for (const kind of ['construction', 'warranty'] as const) {
           const ofKind = plan.filter((p) => p.kind === kind);
           expect(ofKind.map((p) => keyOf(p.id))).toEqual(ofKind.map((_, i) => i + 1));
-          for (let i = 1; i < ofKind.length; i++) expect(ofKind[i]!.dueAt).toBeGreaterThan(ofKind[i - 1]!.dueAt);
+          // Never earlier than the previous call of the kind; the same day only when random holiday runs merge into one
+          // longer than the 15-day interval (no published calendar has one), so both calls move to the day it ends.
+          for (let i = 1; i < ofKind.length; i++) expect(ofKind[i]!.dueAt).toBeGreaterThanOrEqual(ofKind[i - 1]!.dueAt);
         }
         expect(plan.filter((p) => p.kind === 'warranty')).toHaveLength(m.warrantyMonths);
       }),

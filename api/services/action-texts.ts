@@ -21,13 +21,13 @@ export function splitText<A extends object>(arg: A): { arg: A; text?: Record<str
 export async function keepText(models: Models, caseId: string, ref: string, by: string, text: Record<string, string> | undefined): Promise<void> {
   if (!text) return;
   await insertOnce(() =>
-    models.CaseNote.updateOne({ _id: `${caseId}:${ref}` }, { $setOnInsert: { caseId, ref, by, createdAt: new Date(), text } }, { upsert: true }),
+    models.ActionText.updateOne({ _id: `${caseId}:${ref}` }, { $setOnInsert: { caseId, ref, by, createdAt: new Date(), text } }, { upsert: true }),
   );
 }
 
 /** Joins each case-file entry with the text of the action that recorded it; the action id itself is not shown. */
 export async function joinText(models: Models, caseId: string): Promise<(data: Record<string, unknown>) => Record<string, unknown>> {
-  const notes = await models.CaseNote.find({ caseId }).lean();
+  const notes = await models.ActionText.find({ caseId }).lean();
   const byRef = new Map(notes.map((n) => [n.ref, n.text as Record<string, string>]));
   return (data) => {
     const { ref, ...rest } = data;

@@ -1,0 +1,155 @@
+// `npm run bench:worklist`: 10k open worklist items seeded in MongoDB, GET /v1/worklist p50/p99 on the npm start stack.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import mongoose from 'mongoose';
+import { SignJWT } from 'jose';
+import { createModels } from '../db/models';
+import type { Role } from '../domain/roles';
+import { startStack } from '../scripts/lib/throwaway-stack';
+
+const ITEMS = Number(process.env.WORKLIST_ITEMS ?? 10_000);
+const REQUESTS = Number(process.env.WORKLIST_REQUESTS ?? 300);
+const BRANCHES = 10;
+const DAY = 86_400_000;
+const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** A day's mix: mostly calls, then complaint steps of assistants, the branch and supervisors; a third assigned. */
+function seedItem(i: number, now: number) {
+  const branch = `b${i % BRANCHES}`;
+  const r = i % 10;
+  const [kind, roles]: [string, Role[]] =
+    r < 6 ? ['callback', ['assistant']] : r < 8 ? ['follow_up', ['assistant']] : r < 9 ? ['branch_feedback', ['branch']] : ['triage', ['supervisor']];
+  const dueAt = new Date(now - 20 * DAY + ((i * 7919) % (22 * DAY)));
+  return {
+    _id: `bench:${i}`,
+    kind,
+    caseType: kind === 'callback' ? 'contract' : 'complaint',
+    caseId: `K-${i}`,
+    caseKey: `bench:K-${i}`,
+    branch,
+    roles,
+    assignee: i % 3 === 0 ? `asst-${i % 20}` : undefined,
+    assignedAt: i % 3 === 0 ? new Date(now) : undefined,
+    dueAt,
+    visibleFrom: dueAt,
+    customer: { name: `Customer ${i}`, phone: `1380000${String(i).padStart(4, '0')}` },
+    action: `POST /v1/bench/${i}`,
+    open: i % 25 !== 0,
+    seq: 1,
+    createdAt: new Date(now),
+  };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function measure(api: string, token: string, query: string, n: number): Promise<{ p50: number; p99: number; items: number; n: number }> {
+  const times: number[] = [];
+  let items = 0;
+  const warm = Math.min(20, n);
+  for (let i = 0; i < n + warm; i++) {
+    const started = performance.now();
+    const res = await fetch(`${api}/v1/worklist${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { items: unknown[] };
+    if (res.status !== 200) throw new Error(`GET /v1/worklist${query} answered ${res.status}: ${JSON.stringify(body)}`);
+    if (i >= warm) times.push(performance.now() - started);
+    items = body.items.length;
+  }
+  times.sort((a, b) => a - b);
+  return { p50: Math.round(pct(times, 50) * 10) / 10, p99: Math.round(pct(times, 99) * 10) / 10, items, n };
+}
+
+/** Pages one whole worklist by its cursor: every item once, none twice. */
+async function pageThrough(api: string, token: string): Promise<{ pages: number; items: number; unique: number }> {
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const res = await fetch(`${api}/v1/worklist?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+    seen.push(...body.items.map((i) => i.id));
+    cursor = body.nextCursor;
+    pages++;
+  } while (cursor);
+  return { pages, items: seen.length, unique: new Set(seen).size };
+}
+
+function writeSection(section: string): void {
+  const file = path.join(__dirname, 'RESULTS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const start = old.indexOf('\n## Worklist');
+  const rest = start < 0 ? '' : old.slice(start + 1);
+  const next = rest.indexOf('\n## ', 1);
+  const before = start < 0 ? old.trimEnd() : old.slice(0, start).trimEnd();
+  const after = start < 0 || next < 0 ? '' : rest.slice(next);
+  writeFileSync(file, `${before}\n\n${section.trimEnd()}\n${after}`);
+}
+
+async function main(): Promise<void> {
+  log('starting the stack of npm start (dev server, PostgreSQL + FerretDB, worker, API)');
+  const stack = await startStack(path.join(__dirname, '../config/policy.default.json'));
+  // Stopped early, the stack still goes down (its servers would outlive the bench otherwise).
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
+  try {
+    const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+    const { WorkItem } = createModels(db);
+    await WorkItem.init();
+    const now = Date.now();
+    log(`seeding ${ITEMS} worklist items`);
+    for (let i = 0; i < ITEMS; i += 1000) {
+      await WorkItem.insertMany(
+        Array.from({ length: Math.min(1000, ITEMS - i) }, (_, k) => seedItem(i + k, now)),
+        { ordered: false },
+      );
+    }
+    const open = await WorkItem.countDocuments({ open: true });
+    const sign = (roles: Role[], sub: string, branch?: string) =>
+      new SignJWT({ name: 'Bench Staff', roles, ...(branch ? { branch } : {}) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setIssuedAt()
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(stack.secret));
+    const assistant = await sign(['assistant'], 'asst-3', 'b3');
+    const supervisor = await sign(['supervisor', 'assistant'], 'sup-1');
+    const rows: [string, Awaited<ReturnType<typeof measure>>][] = [];
+    // Every-branch requests read every open item through FerretDB (seconds each): fewer of them.
+    const few = Math.min(REQUESTS, Number(process.env.WORKLIST_FEW_REQUESTS ?? 30));
+    for (const [label, token, query, n] of [
+      ['assistant of one branch, default page (20)', assistant, '', REQUESTS],
+      ['assistant of one branch, assignee=me, overdue=true', assistant, '?assignee=me&overdue=true', REQUESTS],
+      ['assistant of one branch, kind=callback', assistant, '?kind=callback', REQUESTS],
+      ['supervisor+assistant of every branch, assignee=all, limit=100', supervisor, '?assignee=all&limit=100', few],
+    ] as const) {
+      log(`measuring ${label}`);
+      rows.push([label, await measure(stack.api, token, query, n)]);
+      log(`${label}: ${JSON.stringify(rows[rows.length - 1]![1])}`);
+    }
+    const paged = await pageThrough(stack.api, assistant);
+    await db.close();
+    const cpu = os.cpus()[0]?.model ?? 'unknown';
+    const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+    const section = [
+      '## Worklist',
+      '',
+      `Command: \`npm run bench:worklist\` (${ITEMS} items seeded directly in MongoDB, ${open} open, 10 branches; sequential requests after up to 20 warm-up).`,
+      `Run ${new Date().toISOString()} at commit \`${commit}\`, ${os.cpus().length} cores (${cpu}), the npm start stack (API process over FerretDB on PostgreSQL) on the same machine.`,
+      '',
+      '| request | requests | items answered | p50 ms | p99 ms | target |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows.map(([label, r]) => `| ${label} | ${r.n} | ${r.items} | ${r.p50} | ${r.p99} | p99 < 100 ms: ${r.p99 < 100 ? 'met' : '**not met**'} |`),
+      '',
+      `Paging one assistant's whole worklist by cursor (limit 100): ${paged.pages} pages, ${paged.items} items, ${paged.unique} distinct.`,
+    ].join('\n');
+    writeSection(section);
+    console.log(section);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
