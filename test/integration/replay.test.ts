@@ -20,7 +20,7 @@ describe('replay of recorded histories', () => {
       encoding: 'utf8',
     });
     for (const file of files) expect(out).toContain(`replayed ${file}`);
-    // One replayer process for every fixture (eight since complaint-case-v5): on two shared cores that outlasts the default minute.
+    // One replayer process for every fixture (a dozen since the second wave): on two shared cores that outlasts the default minute.
   }, 240_000);
 
   it('detects a history that no longer matches the code', () => {
