@@ -19,16 +19,20 @@ export interface StartCase<R, A> {
 }
 
 /** Starts the case (or reattaches to it) and waits until its opening is recorded; undefined once it has finished. */
-export async function startOrAttach<R, A>(client: Client, spec: StartCase<R, A>): Promise<R | undefined> {
-  const startWorkflowOperation = new WithStartWorkflowOperation(spec.workflowType, {
+/** The start of a case: a retry after a crash between the write and the start reattaches instead of starting a second case. */
+function startOptions<A>(spec: Omit<StartCase<unknown, A>, 'opened'>) {
+  return {
     taskQueue: spec.taskQueue,
     workflowId: spec.workflowId,
     args: [spec.input],
-    // A retry after a crash between the write and the start reattaches instead of starting a second case.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     staticSummary: spec.staticSummary,
-  });
+  };
+}
+
+export async function startOrAttach<R, A>(client: Client, spec: StartCase<R, A>): Promise<R | undefined> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(spec.workflowType, startOptions(spec));
   try {
     return await client.workflow.executeUpdateWithStart(spec.opened, { startWorkflowOperation });
   } catch (err) {
@@ -43,14 +47,7 @@ export async function startOrAttach<R, A>(client: Client, spec: StartCase<R, A>)
  */
 export async function startCase<A>(client: Client, spec: Omit<StartCase<unknown, A>, 'opened'>): Promise<'running' | 'finished'> {
   try {
-    await client.workflow.start(spec.workflowType, {
-      taskQueue: spec.taskQueue,
-      workflowId: spec.workflowId,
-      args: [spec.input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: spec.staticSummary,
-    });
+    await client.workflow.start(spec.workflowType, startOptions(spec));
     return 'running';
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'finished';

@@ -3,33 +3,24 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import type { Activities } from '../../activities/create-activities';
 import { startOrAttach } from '../../api/services/case-workflows';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, stateQuery } from '../../workflows/complaint.messages';
 import { complaintInput, policyWith } from '../support/fixtures';
 import { devServerEnvironment } from '../support/harness';
+import { stubActivities } from '../support/stub-activities';
 
 type Env = Awaited<ReturnType<typeof devServerEnvironment>>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let calls = 0;
-const stubs: Activities = {
-  recordCaseEvent: async () => ({ notificationsCreated: 0, notificationIds: [] }),
-  recordScheduleChange: async () => ({ notificationsCreated: 0, notificationIds: [] }),
+const stubs = stubActivities({
   recordCaseStep: async (step) => {
     // The step after intake takes longer than 80 % of the 10 s workflow task timeout (a loaded or recovering database).
     if (++calls === 2) await sleep(9_000);
     return { notificationsCreated: 1, notificationIds: [`${step.complaintId}:${step.entries[0]?.seq ?? 0}:assistant`] };
   },
-  recordContractStep: async () => ({ notificationsCreated: 0, notificationIds: [] }),
-  writeLegalHandoff: async ({ complaintId, seq }) => `${complaintId}:${seq}`,
-  createTask: async () => true,
   deliverNotification: async () => 'delivered',
-  storeKpiSummary: async ({ period, label }) => ({ id: `${period}:${label}`, created: true, notificationIds: [] }),
-  loadCalendarYear: async () => null,
-  notifyCalendarMissing: async () => ({ created: true, notificationIds: [] }),
-  signalSchedulesPage: async () => ({ signalled: 0, next: undefined }),
-};
+});
 
 let env: Env;
 let worker: Worker;

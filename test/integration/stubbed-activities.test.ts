@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Activities, CaseStepInput, ContractStepInput } from '../../activities/create-activities';
+import type { CaseStepInput, ContractStepInput } from '../../activities/create-activities';
 import { temporal } from '@temporalio/proto';
 import { startOrAttach } from '../../api/services/case-workflows';
 import { COMPLAINT_WORKFLOW, complaintWorkflowId, intakeUpdate, stateQuery } from '../../workflows/complaint.messages';
 import { CONTRACT_WORKFLOW, contractStateQuery, contractWorkflowId, registrationUpdate } from '../../workflows/contract.messages';
 import { complaintInput, contractInput, HOUR } from '../support/fixtures';
 import { timeSkippingEnvironment } from '../support/harness';
+import { stubActivities } from '../support/stub-activities';
 
 type Env = Awaited<ReturnType<typeof timeSkippingEnvironment>>;
 
@@ -18,7 +19,7 @@ const answer = { notificationsCreated: 0, notificationIds: [] as string[] };
 const perEntry = async (): Promise<typeof answer> => {
   throw new Error('new cases write whole steps');
 };
-const stubs: Activities = {
+const stubs = stubActivities({
   recordCaseEvent: perEntry,
   recordScheduleChange: perEntry,
   recordCaseStep: async (step) => {
@@ -29,15 +30,7 @@ const stubs: Activities = {
     contractSteps.push(step);
     return answer;
   },
-  writeLegalHandoff: async ({ complaintId, seq }) => `${complaintId}:${seq}`,
-  createTask: async () => true,
-  deliverNotification: async () => 'disabled',
-  storeKpiSummary: async ({ period, label }) => ({ id: `${period}:${label}`, created: true, notificationIds: [] }),
-  // No calendar is stored: schedules plan on the policy's calendar and weekends.
-  loadCalendarYear: async () => null,
-  notifyCalendarMissing: async () => ({ created: true, notificationIds: [] }),
-  signalSchedulesPage: async () => ({ signalled: 0, next: undefined }),
-};
+});
 
 let env: Env;
 let worker: Worker;
