@@ -1,6 +1,7 @@
 // The production topology under failure: two Temporal nodes, two workers, two API replicas on one PostgreSQL.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { eventually } from '../support/eventually';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TOOLS } from '../../scripts/lib/tools';
@@ -129,9 +130,15 @@ describe('cluster', () => {
     const docs = await w.models.Complaint.find({ idempotencyKey: { $in: keys } }).lean();
     expect(docs).toHaveLength(keys.length);
     expect(new Set(docs.map((d) => d._id)).size).toBe(keys.length);
+    const opened = (file: { body: { history?: { type: string }[] } }) => (file.body.history ?? []).filter((h) => h.type === 'opened');
     for (const r of retried) {
-      const file = await call(two, 'GET', `/v1/complaints/${r.body.id}`, { token: await tokens.supervisor() });
-      expect(file.body.history.filter((h: { type: string }) => h.type === 'opened')).toHaveLength(1);
+      // 201 means durable; the worker records the opening a moment later, and only once.
+      const file = await eventually(
+        async () => call(two, 'GET', `/v1/complaints/${r.body.id}`, { token: await tokens.supervisor() }),
+        (f) => opened(f).length > 0,
+        60_000,
+      );
+      expect(opened(file)).toHaveLength(1);
     }
     w.supervisor.restart('api-1');
   });
