@@ -8,6 +8,6 @@ export default defineConfig({
     maxWorkers: 1,
     testTimeout: 900_000,
     hookTimeout: 600_000,
-    reporters: ['default'],
+    reporters: ['default', './test/support/closing-line-reporter.ts'],
   },
 });
