@@ -10,14 +10,15 @@ function stepRow(label: string, c: Results) {
   return `| ${label}: events mean / max; activities, local writes max | | ${c.eventsPerStep.mean} / ${c.eventsPerStep.max}; ${c.activitiesPerStep.max}, ${c.localWritesPerStep.max} | | ≤ 6 events, ≤ 1 activity: ${met(ok)} |`;
 }
 
-export function renderResults(r: Results): string {
+/** One engine's run: its table beside the targets. */
+function renderRun(r: Results): string {
   const s = r.startRate;
   const st = r.storm;
   const c = r.stepCost;
   return [
-    '# Benchmark results',
+    `## ${r.engine}`,
     '',
-    `Command: \`npm run bench\` (\`BENCH_SCALE=${r.scale}\`; small = CI smoke, default = 1k storms, full = 10k). Run ${r.date} at commit \`${r.commit}\`,`,
+    `Command: \`${r.engineKey === 'cluster' ? 'BENCH_ENGINE=cluster ' : ''}npm run bench\` (\`BENCH_SCALE=${r.scale}\`). Run ${r.date} at commit \`${r.commit}\`,`,
     `${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}. Engine: ${r.engine}; the bench, the API, the worker,`,
     'the engine and the database share the machine, so read the ratios, not the absolute times.',
     '',
@@ -33,7 +34,20 @@ export function renderResults(r: Results): string {
     `| worker RSS idle → with ${r.workerRssMB.openCases} open cases | | ${r.workerRssMB.idle} → ${r.workerRssMB.withOpenCases} MB | | < 500 MB at 100k: not measured at this scale |`,
     `| 5-year warranty under time skipping | | ${r.warranty.wallSeconds} s wall, ${r.warranty.runs} runs, largest history ${r.warranty.maxHistoryEvents} events | | < 10 s: ${met(r.warranty.wallSeconds < 10)} |`,
     '',
-    'Raw figures: `bench/results.json`.',
+    `Raw figures: \`bench/${r.engineKey === 'cluster' ? 'results.cluster.json' : 'results.json'}\`.`,
     '',
+  ].join('\n');
+}
+
+/** bench/RESULTS.md: the last run on each engine (`BENCH_ENGINE=dev` or `cluster`), each with its own commit and date. */
+export function renderResults(runs: Results[]): string {
+  return [
+    '# Benchmark results',
+    '',
+    '`npm run bench` measures the project beside the bare engine in one run on one engine: `BENCH_ENGINE=dev` (default) on',
+    "`npm start`'s stack, `BENCH_ENGINE=cluster` on `npm run cluster`'s; `BENCH_SCALE=small` is a smoke, `default` 1k storms,",
+    '`full` 10k. Each section below is the last run on that engine.',
+    '',
+    ...runs.map(renderRun),
   ].join('\n');
 }

@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fork, execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -11,7 +11,7 @@ import { createModels } from '../db/models';
 import { costsOf } from './histories';
 import { apiIntakeRate, bareStartRate } from './load';
 import { renderResults } from './report';
-import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
+import { rssMB, startClusterStack, startStack } from '../scripts/lib/throwaway-stack';
 import { bareStorm, contractStorm, steadyEscalations, type ContractPlan } from './storm';
 import { warrantyUnderTimeSkipping } from './warranty';
 
@@ -22,6 +22,16 @@ const SIZES = {
   default: { starts: 1000, storm: 1000, steadySeconds: 60, leadMs: 150_000, gapMs: 60_000 },
   full: { starts: 2000, storm: 10_000, steadySeconds: 120, leadMs: 900_000, gapMs: 240_000 },
 }[SCALE];
+/** dev: `npm start`'s stack (CLI dev server on SQLite); cluster: `npm run cluster`'s (Temporal server on PostgreSQL, 2 nodes). */
+const ENGINE = (process.env.BENCH_ENGINE ?? 'dev') as 'dev' | 'cluster';
+const ENGINES = {
+  dev: { label: 'Temporal CLI dev server (npm start stack)', results: 'results.json', start: startStack },
+  cluster: {
+    label: 'Temporal server v1.32 on PostgreSQL, 2 nodes (npm run cluster topology; 2 workers, intake on one of 2 API replicas)',
+    results: 'results.cluster.json',
+    start: startClusterStack,
+  },
+};
 const CONCURRENCY = 16;
 const STEADY_RATE = 10;
 
@@ -47,8 +57,9 @@ function benchPolicy(): { file: string; plan: ContractPlan } {
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const { file, plan } = benchPolicy();
-  log(`scale ${SCALE}: starting the stack of npm start (dev server, PostgreSQL + FerretDB, worker, API)`);
-  const stack = await startStack(file);
+  if (!(ENGINE in ENGINES)) throw new Error(`BENCH_ENGINE must be dev or cluster, not ${ENGINE}`);
+  log(`scale ${SCALE}, engine ${ENGINE}: starting ${ENGINES[ENGINE].label}`);
+  const stack = await ENGINES[ENGINE].start(file);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   const db = await mongoose.createConnection(stack.mongoUri).asPromise();
@@ -97,7 +108,8 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       commit: execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim(),
       scale: SCALE,
-      engine: 'Temporal CLI dev server (npm start stack)',
+      engine: ENGINES[ENGINE].label,
+      engineKey: ENGINE,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       startRate: {
         concurrency: CONCURRENCY,
@@ -112,11 +124,15 @@ async function main(): Promise<void> {
       workerRssMB: { idle: rssIdle, withOpenCases: rssOpen, openCases },
       warranty: skipping.warranty,
     };
-    writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    // The worklist section comes from its own run (npm run bench:worklist) and is kept.
+    writeFileSync(path.join(__dirname, ENGINES[ENGINE].results), `${JSON.stringify(results, null, 2)}\n`);
+    // RESULTS.md shows each engine's last run; the worklist section comes from its own run (npm run bench:worklist) and is kept.
+    const runs = Object.values(ENGINES)
+      .map((e) => path.join(__dirname, e.results))
+      .filter((f) => existsSync(f))
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')));
     const previous = readFileSync(path.join(__dirname, 'RESULTS.md'), 'utf8');
     const worklist = previous.includes('\n## Worklist') ? previous.slice(previous.indexOf('\n## Worklist')) : '';
-    writeFileSync(path.join(__dirname, 'RESULTS.md'), `${renderResults(results).trimEnd()}\n${worklist}`);
+    writeFileSync(path.join(__dirname, 'RESULTS.md'), `${renderResults(runs).trimEnd()}\n${worklist}`);
     console.log(JSON.stringify(results, null, 2));
   } finally {
     bareWorker.kill('SIGINT');

@@ -6,7 +6,7 @@ import { startFerretDb } from './ferretdb';
 import { startPostgres } from './postgres';
 import { startBalancer, type Balancer } from './tcp-balancer';
 import { ensureNamespace, nodeEnv, setupTemporalSchema, startNode, type NodePorts } from './temporal-server';
-import { assertPortsFree, StartError, waitForPort, type Supervisor } from './supervisor';
+import { assertPortsFree, freePort, portInUse, StartError, waitForPort, type Supervisor } from './supervisor';
 import { nodeTs, TOOLS } from './tools';
 
 export interface ClusterPorts {
@@ -46,6 +46,53 @@ export function defaultPorts(base = { frontend: 7233, ui: 8080, apis: [3001, 300
   };
   return { postgres: 55433, ferretdb: 27018, frontend: base.frontend, nodes: [node(1), node(2)], ui: base.ui, apis: base.apis,
     apiMetrics: [9475, 9477], workerMetrics: [9474, 9476] };
+}
+
+/** Free ports for a whole cluster (tests, bench); membership ports stay below 32768. */
+export async function freeClusterPorts(): Promise<ClusterPorts> {
+  const used = new Set<number>();
+  const one = async (): Promise<number> => {
+    for (;;) {
+      const p = await freePort();
+      if (!used.has(p)) {
+        used.add(p);
+        return p;
+      }
+    }
+  };
+  // cluster_membership.rpc_port is a smallint: membership ports must be below 32768, unlike the kernel's ephemeral ones.
+  let low = 20_000 + Math.floor(Math.random() * 10_000);
+  const member = async (): Promise<number> => {
+    for (;;) {
+      const p = low++;
+      if (!used.has(p) && !(await portInUse(p))) {
+        used.add(p);
+        return p;
+      }
+    }
+  };
+  const node = async () => ({
+    frontend: await one(),
+    frontendHttp: await one(),
+    frontendMembership: await member(),
+    history: await one(),
+    historyMembership: await member(),
+    matching: await one(),
+    matchingMembership: await member(),
+    worker: await one(),
+    workerMembership: await member(),
+    metrics: await one(),
+  });
+  return {
+    postgres: await one(),
+    ferretdb: await one(),
+    frontend: await one(),
+    nodes: [await node(), await node()],
+    ui: await one(),
+    apis: [await one(), await one()],
+    apiMetrics: [await one(), await one()],
+    workerMetrics: [await one(), await one()],
+  };
 }
 
 export function missingClusterTools(): string[] {

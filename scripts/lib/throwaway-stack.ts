@@ -1,7 +1,8 @@
 // Runs `npm start`'s own stack (scripts/dev-stack.ts) on free ports and a throwaway data folder, for the bench and the hostile suite.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { freePort } from './supervisor';
+import { freeClusterPorts, startCluster } from './cluster';
+import { createSupervisor, freePort } from './supervisor';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -112,4 +113,39 @@ export async function startStack(policyFile: string, extraEnv: Record<string, st
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/** `npm run cluster`'s topology (Temporal server on PostgreSQL, two workers, two API replicas) on free ports, for the bench. */
+export async function startClusterStack(policyFile: string, extraEnv: Record<string, string> = {}): Promise<BenchStack> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cluster-stack-'));
+  chmodSync(dir, 0o711); // the postgres OS user walks through it to its data folder
+  const secret = 'bench-secret-that-is-at-least-32-characters';
+  const fatal: string[] = [];
+  const supervisor = createSupervisor({ cwd: ROOT, logTo: { dir }, onFatal: (m) => fatal.push(m) });
+  const stop = async () => {
+    await supervisor.stopAll();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const cluster = await startCluster({
+      dataDir: path.join(dir, 'data'),
+      ports: await freeClusterPorts(),
+      supervisor,
+      jwtSecret: secret,
+      appEnv: { POLICY_FILE: policyFile, LOG_LEVEL: 'warn', ...extraEnv },
+      ui: false,
+      ephemeral: true,
+    });
+    return {
+      api: cluster.apiUrls[0],
+      temporalAddress: cluster.temporalAddress,
+      mongoUri: cluster.mongoUri,
+      secret,
+      workerPid: () => supervisor.pid('worker-1'),
+      stop,
+    };
+  } catch (err) {
+    await supervisor.stopAll();
+    throw new Error(`cluster did not come up (${fatal.join('; ') || (err as Error).message}); its logs are kept in ${dir}`);
+  }
 }

@@ -4,57 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { connectDatabase, createModels, type Models } from '../../db/models';
-import { startCluster, type ClusterPorts, type RunningCluster } from '../../scripts/lib/cluster';
-import { createSupervisor, freePort, portInUse, type Supervisor } from '../../scripts/lib/supervisor';
+import { freeClusterPorts, startCluster, type ClusterPorts, type RunningCluster } from '../../scripts/lib/cluster';
+import { createSupervisor, type Supervisor } from '../../scripts/lib/supervisor';
 import { ROOT } from '../../scripts/lib/tools';
 import { TEST_SECRET, token } from '../support/http';
 import type { Connection } from 'mongoose';
-
-async function freePorts(): Promise<ClusterPorts> {
-  const used = new Set<number>();
-  const one = async (): Promise<number> => {
-    for (;;) {
-      const p = await freePort();
-      if (!used.has(p)) {
-        used.add(p);
-        return p;
-      }
-    }
-  };
-  // cluster_membership.rpc_port is a smallint: membership ports must be below 32768, unlike the kernel's ephemeral ones.
-  let low = 20_000 + Math.floor(Math.random() * 10_000);
-  const member = async (): Promise<number> => {
-    for (;;) {
-      const p = low++;
-      if (!used.has(p) && !(await portInUse(p))) {
-        used.add(p);
-        return p;
-      }
-    }
-  };
-  const node = async () => ({
-    frontend: await one(),
-    frontendHttp: await one(),
-    frontendMembership: await member(),
-    history: await one(),
-    historyMembership: await member(),
-    matching: await one(),
-    matchingMembership: await member(),
-    worker: await one(),
-    workerMembership: await member(),
-    metrics: await one(),
-  });
-  return {
-    postgres: await one(),
-    ferretdb: await one(),
-    frontend: await one(),
-    nodes: [await node(), await node()],
-    ui: await one(),
-    apis: [await one(), await one()],
-    apiMetrics: [await one(), await one()],
-    workerMetrics: [await one(), await one()],
-  };
-}
 
 export interface ClusterWorld {
   cluster: RunningCluster;
@@ -84,7 +38,7 @@ export function useCluster(setup: ClusterSetup = {}): ClusterWorld {
     dir = mkdtempSync(path.join(os.tmpdir(), 'cluster-test-'));
     chmodSync(dir, 0o711); // the postgres OS user walks through it to its data folder
     world.logDir = dir;
-    world.ports = await freePorts();
+    world.ports = await freeClusterPorts();
     world.supervisor = createSupervisor({ cwd: ROOT, logTo: { dir }, onFatal: (m) => world.fatal.push(m) });
     world.logs = () =>
       readdirSync(dir)
