@@ -31,6 +31,20 @@ export const AUTHORITY_RULE = 'authority-rule';
  */
 export const STEP_WRITES_AS_ACTIVITIES = 'step-writes-as-activities';
 
+/**
+ * Patch id: the step write is a local activity again, bounded so it can never outlive its workflow task: each attempt
+ * ends well before the task's heartbeat (80 % of its 10 s timeout) and every retry waits on a server timer, so the
+ * case of step-writes-as-activities cannot arise, and a step costs a marker instead of three events and a task.
+ */
+export const STEP_WRITES_BOUNDED_LOCAL = 'step-writes-bounded-local';
+
+/** The bounded step writer: 5 s per attempt (a write takes milliseconds; 5 s is a database in trouble), retried by timer. */
+export const boundedStepActivities = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  localRetryThreshold: '0 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 /** Recent update ids a case remembers across continue-as-new, so a retried staff action is applied once. */
 export const HANDLED_UPDATES_KEPT = 100;
 
@@ -70,7 +84,9 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   const deliveries = notificationDeliveries();
   // Asked first thing in the run, so a replayed older run answers false for the whole run, not just until it catches up.
   const stepWrites = wf.patched(ONE_WRITE_PER_STEP);
-  const stepsAsActivities = wf.patched(STEP_WRITES_AS_ACTIVITIES);
+  // Newest first: a run that has the bounded local write never asks (nor marks) the patch it replaces.
+  const boundedLocal = wf.patched(STEP_WRITES_BOUNDED_LOCAL);
+  const stepsAsActivities = !boundedLocal && wf.patched(STEP_WRITES_AS_ACTIVITIES);
   let lastIndexed: string | undefined;
   /** Writes what a transition left pending; the case registers it once its logic exists. */
   let flush: () => Promise<void> = async () => undefined;
@@ -123,8 +139,8 @@ export function createCaseRuntime(state: DedupedState, indexedAttributes: readon
   return {
     effects,
     exclusive,
-    /** Which proxy writes a step in this run: a regular activity (new runs) or a local one (runs started before). */
-    steps: stepsAsActivities ? caseActivities : stepActivities,
+    /** Which proxy writes a step in this run: bounded local (new runs), regular (runs of Nov 2026), or unbounded local (older). */
+    steps: boundedLocal ? boundedStepActivities : stepsAsActivities ? caseActivities : stepActivities,
     /** Registers the write that ends every transition (a no-op while nothing is pending). */
     onTransitionEnd(write: () => Promise<void>): void {
       flush = write;

@@ -42,7 +42,7 @@ it('records a complaint that walks most of the ladder', async () => {
     await env.sleep(4 * 24 * HOUR);
     // The CLI writes the same JSON the Web UI exports, which is what ops would hand us from production.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', handle.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'complaint-case-v6.json'), json);
+    writeFileSync(path.join(DIR, 'complaint-case-v7-perf.json'), json);
   });
   await env.teardown();
   await db.close();

@@ -49,7 +49,7 @@ it('records a contract schedule from signing into construction', async () => {
     await h.executeUpdate(milestoneUpdate, { args: [{ actor: actors.branch, type: 'pennant_received', at: new Date(now + 20 * DAY).toISOString() }] });
     // Only the last run's history is exported; end inside the construction run so it holds the most kinds of event.
     const json = execFileSync(TOOLS.temporal, ['workflow', 'show', '--address', env.address, '-w', h.workflowId, '-o', 'json']);
-    writeFileSync(path.join(DIR, 'contract-schedule-v5.json'), json);
+    writeFileSync(path.join(DIR, 'contract-schedule-v6-perf.json'), json);
   });
   await env.teardown();
   await db.close();
