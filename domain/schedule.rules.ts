@@ -137,7 +137,12 @@ export function plannedCallbacks(contractNo: string, m: Milestones, policy: Poli
     add('post_repair', r.complaintId, due(at, policy));
   }
   // A call the customer asked to move keeps its new date through every re-plan.
-  if (rules.moved) for (const p of out) p.dueAt = rules.moved[p.id] ?? p.dueAt;
+  if (rules.moved) {
+    for (const p of out) {
+      const asked = rules.moved[p.id];
+      if (asked !== undefined) p.dueAt = due(asked, policy);
+    }
+  }
 
   const end = m.cancelledAt ?? Infinity;
   return out.filter((p) => p.dueAt < end || p.kind === 'pennant_thanks').sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
