@@ -254,6 +254,8 @@ export function checkCorrection(m: Milestones, milestone: CorrectableMilestone, 
 export function warrantyOf(givenMonths: number | undefined, cb: Policy['callbacks']): { warrantyMonths: number; warrantyLength?: string } {
   if (!cb.warrantyLength) return { warrantyMonths: givenMonths ?? cb.defaultWarrantyMonths };
   if (givenMonths !== undefined) return { warrantyMonths: givenMonths, warrantyLength: `P${givenMonths}M` };
-  const [, y, mo] = /^P(?:(\d+)Y)?(?:(\d+)M)?$/.exec(cb.warrantyLength) ?? [];
-  return { warrantyMonths: Number(y ?? 0) * 12 + Number(mo ?? 0), warrantyLength: cb.warrantyLength };
+  // Shown as months; a length not in years and months (a shortened policy) shows the policy's default months.
+  const ym = /^P(?:(\d+)Y)?(?:(\d+)M)?$/.exec(cb.warrantyLength);
+  const months = ym && (ym[1] || ym[2]) ? Number(ym[1] ?? 0) * 12 + Number(ym[2] ?? 0) : cb.defaultWarrantyMonths;
+  return { warrantyMonths: months, warrantyLength: cb.warrantyLength };
 }

@@ -78,11 +78,8 @@ export const callbackPolicySchema = z.object({
   greetingSkippedAfter: fixedDuration.default('P1D'),
   /** Clocks that count working days only; a policy without the list keeps calendar time. */
   workingTimeClocks: z.array(z.enum(WORKING_CLOCKS)).max(WORKING_CLOCKS.length).optional(),
-  /** The warranty's default length in years and months; a contract's own warrantyMonths overrides it. */
-  warrantyLength: z
-    .string()
-    .regex(/^P(?=\d)(\d+Y)?(\d+M)?$/, { message: 'must be a duration in years and months such as P2Y or P24M' })
-    .optional(),
+  /** The warranty's default length (P2Y, P24M; seconds in a shortened policy); a contract's own warrantyMonths overrides it. */
+  warrantyLength: duration.optional(),
 });
 
 export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });

@@ -91,7 +91,8 @@ describe('warranty length', () => {
     expect(warrantyOf(undefined, { ...POLICY.callbacks, warrantyLength: 'P2Y6M' })).toEqual({ warrantyMonths: 30, warrantyLength: 'P2Y6M' });
     const { warrantyLength: _, ...old } = POLICY.callbacks;
     expect(warrantyOf(undefined, old)).toEqual({ warrantyMonths: 24 });
-    expect(() => parsePolicy({ ...POLICY, callbacks: { ...POLICY.callbacks, warrantyLength: 'P30D' } })).toThrow(/warrantyLength/);
+    expect(warrantyOf(undefined, { ...POLICY.callbacks, warrantyLength: 'PT50S' })).toEqual({ warrantyMonths: 24, warrantyLength: 'PT50S' });
+    expect(() => parsePolicy({ ...POLICY, callbacks: { ...POLICY.callbacks, warrantyLength: 'two years' } })).toThrow(/warrantyLength/);
     expect(() => parsePolicy({ ...POLICY, callbacks: { ...POLICY.callbacks, workingTimeClocks: ['lunch'] } })).toThrow(/workingTimeClocks/);
   });
 });
