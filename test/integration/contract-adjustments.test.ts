@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
-import { shiftToWorkingDay } from '../../domain/calendar';
+import { addDurationInZone, shiftToWorkingDay } from '../../domain/calendar';
 import { contractWorkflowId } from '../../workflows/contract.messages';
 import { HOUR, POLICY } from '../support/fixtures';
 import { useCaseWorld } from '../support/harness';
@@ -108,6 +108,28 @@ describe('milestone corrections', () => {
     await milestone(other.contractNo, 'work_started', await ago(20));
     const early = await milestone(other.contractNo, 'completed', await ago(25));
     expect([early.status, early.body.error.code]).toEqual([409, 'MILESTONE_OUT_OF_ORDER']);
+  });
+});
+
+describe('a corrected completion and the warranty’s own length', () => {
+  it('moves the warranty calls to come with the corrected completion; the warranty is the contract’s own length', async () => {
+    const { contractNo } = await register({ warrantyMonths: 3 });
+    const handle = w.env.client.workflow.getHandle(contractWorkflowId(contractNo));
+    const started = (await handle.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
+    const input = JSON.parse(Buffer.from(started.input!.payloads![0]!.data!).toString('utf8'));
+    expect([input.warrantyMonths, input.warrantyLength]).toEqual([3, 'P3M']);
+    await milestone(contractNo, 'work_started', await ago(30));
+    await milestone(contractNo, 'completed', await ago(10));
+    const warranty = async () =>
+      (await file(contractNo)).upcoming.filter((u: { kind: string }) => u.kind === 'warranty').map((u: { dueAt: string }) => u.dueAt);
+    expect(await warranty()).toHaveLength(3);
+    const corrected = await ago(20);
+    expect((await correct(contractNo, { milestone: 'completed', at: corrected, reason: 'handover was signed earlier' })).status).toBe(202);
+    const expected = [1, 2, 3].map((k) =>
+      new Date(shiftToWorkingDay(addDurationInZone(Date.parse(corrected), `P${k}M`, POLICY.calendar.timeZone), POLICY.calendar)).toISOString(),
+    );
+    expect(await warranty()).toEqual(expected);
+    expect((await file(contractNo)).adjustments.map((a: { milestone?: string }) => a.milestone)).toEqual(['completed']);
   });
 });
 
