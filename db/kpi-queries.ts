@@ -63,7 +63,8 @@ export async function computeKpis(models: Models, policy: Policy, range: KpiRang
   const opened = { ...complaint, ...within('createdAt') };
   const closed = { ...complaint, ...within('closedAt') };
   const resolved = { ...complaint, ...within('resolvedAt') };
-  const due = { ...within('dueAt'), status: { $ne: 'cancelled' } };
+  // A call waived at the customer's request is no late call of the center's.
+  const due = { ...within('dueAt'), status: { $nin: ['cancelled', 'waived'] } };
   // A service request's call falls due a fixed delay after its repair: those due in the window are measured.
   const delay = durationMs(policy.complaint.postRepairCallback);
   const repairs = await Complaint.find(

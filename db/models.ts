@@ -126,6 +126,8 @@ const contractSchema = new Schema(
     customer: { name: String, phone: String },
     // Hash of the phone's digits, so a lookup by phone needs no raw number in the query.
     customerKey: { type: String, index: true },
+    // Who changed the customer's contact and when (never the numbers themselves).
+    customerUpdates: { type: [Schema.Types.Mixed], default: undefined },
     assignee: String,
     address: String,
     designer: String,

@@ -191,7 +191,7 @@ export function maySeeComplainant(kind: ComplaintKind, roles: readonly Role[]): 
   return roles.some((r) => handlers.includes(r));
 }
 
-export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome'] as const;
+export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome', 'correct', 'adjust', 'customer'] as const;
 export type ContractAction = (typeof CONTRACT_ACTIONS)[number];
 
 /** Roles per contract action; the assistants, their managers and the branch make and record the calls, the VP cancels. */
@@ -200,6 +200,12 @@ export const CONTRACT_ROLES: Record<ContractAction, readonly Role[]> = {
   milestone: ['assistant', 'supervisor', 'director', 'branch', 'vp', 'executive'],
   read: EVERYONE,
   outcome: CS,
+  // A recorded date is corrected by a manager, not by whoever recorded it.
+  correct: ['supervisor', 'director'],
+  // Waive or move one call when the customer asks: whoever makes the calls.
+  adjust: CS,
+  // The customer's phone: the staff who call the customer (personal data, MongoDB only).
+  customer: ['assistant', 'supervisor', 'director', 'branch'],
 };
 
 /** The contract side of the rule: cancelling an order is a decision of the matrix (cancel_order), so only its approver records it. */

@@ -133,6 +133,27 @@ export function shiftToWorkingDay(instant: number, cal: CalendarPolicy): number 
 }
 
 /**
+ * Working time: `ms` counted only on working days (whole local days), so a clock started before a weekend or holiday
+ * runs on after it and never ends inside one; a clock that would end exactly at midnight ends at the next working day's start.
+ */
+export function addWorkingTime(start: number, ms: number, cal: CalendarPolicy): number {
+  let date = localDate(start, cal.timeZone);
+  let cursor = start;
+  let left = ms;
+  for (let i = 0; i < MAX_DAYS_SEARCHED; i++) {
+    const next = nextDate(date);
+    const dayEnd = localInstant(next, 0, cal.timeZone);
+    if (isWorkingDay(date, cal)) {
+      if (cursor + left < dayEnd) return cursor + left;
+      left -= dayEnd - cursor;
+    }
+    date = next;
+    cursor = dayEnd;
+  }
+  throw new RangeError(`no working time left within ${MAX_DAYS_SEARCHED} days after ${localDate(start, cal.timeZone)}`);
+}
+
+/**
  * Holiday greetings due in [fromInstant, toInstant): one per holiday name per run of consecutive holiday dates
  * (a 7-day National Day is one call, on its first day), due at `greetingHour`:00 local time of that day.
  * A greeting belongs to the window containing its `at`, so consecutive windows never greet one run twice; a run

@@ -14,10 +14,16 @@ export const COMPLAINT_ERRORS = [
 ] as const;
 
 /** Refusals of a milestone, decided by checkMilestone in domain/schedule.rules.ts. */
-export const MILESTONE_ERRORS = ['CONTRACT_CANCELLED', 'MILESTONE_OUT_OF_ORDER', 'MILESTONE_CONFLICT', 'MILESTONE_IN_FUTURE'] as const;
+export const MILESTONE_ERRORS = [
+  'CONTRACT_CANCELLED',
+  'MILESTONE_OUT_OF_ORDER',
+  'MILESTONE_CONFLICT',
+  'MILESTONE_IN_FUTURE',
+  'MILESTONE_NOT_RECORDED',
+] as const;
 
 /** Refusals of a callback outcome by the contract's callback schedule. */
-export const CALLBACK_ERRORS = ['CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE'] as const;
+export const CALLBACK_ERRORS = ['CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE', 'CALLBACK_DATE_IN_PAST'] as const;
 
 export type ComplaintErrorCode = (typeof COMPLAINT_ERRORS)[number];
 export type MilestoneErrorCode = (typeof MILESTONE_ERRORS)[number];

@@ -48,6 +48,10 @@ export interface ComplaintPolicy {
   currency: string;
 }
 
+/** Clocks of a call the policy may count in working time: its reminder, its overdue escalation, the not-reached retry, the post-repair call. */
+export const WORKING_CLOCKS = ['reminder', 'overdue', 'retry', 'post_repair'] as const;
+export type WorkingClock = (typeof WORKING_CLOCKS)[number];
+
 export interface CallbackPolicy {
   afterSigning: IsoDuration;
   afterWorkStart: IsoDuration[];
@@ -63,6 +67,10 @@ export interface CallbackPolicy {
   maxLateCallsPerKind: number;
   /** A holiday greeting a late milestone reveals this long after it was due missed its holiday and is not made. */
   greetingSkippedAfter: IsoDuration;
+  /** Clocks that count working days only (weekends and holidays do not count); absent in older policies: calendar time. */
+  workingTimeClocks?: WorkingClock[];
+  /** The warranty's default length (P2Y, P24M), a value of its own; absent in older policies: warrantyInterval × months. */
+  warrantyLength?: IsoDuration;
 }
 
 export interface KpiTarget {

@@ -1,6 +1,6 @@
 // The renovation-contract and callback API contract: one zod schema per request and response gives validation, types and OpenAPI.
 import { z } from 'zod';
-import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
+import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, CORRECTABLE_MILESTONES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
 import { SEVERITIES } from '../domain/roles';
 import { branchSchema, contractNoSchema } from './complaint.schema';
 import { caseNoteView, taskView } from './case-file.schema';
@@ -108,6 +108,20 @@ export const projectCallback = z.object({
   calls: z.array(callRecord).optional().describe('Every recorded try of this call, oldest first'),
 });
 
+/** A staff change of the schedule: a corrected milestone date, a waived or moved call, a changed customer phone. */
+export const adjustmentView = z
+  .object({
+    type: z.enum(['milestone_corrected', 'callback_waived', 'callback_rescheduled', 'customer_phone_updated']),
+    at: z.string(),
+    by: z.string().optional(),
+    milestone: z.enum(CORRECTABLE_MILESTONES).optional(),
+    callbackId: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'ContractAdjustment' });
+
 export const contractView = z
   .object({
     contractNo: z.string(),
@@ -134,6 +148,10 @@ export const contractView = z
       .array(z.object({ id: z.string(), kind: z.enum(CALLBACK_KINDS), dueAt: z.string(), calendarVersion: z.string() }))
       .describe('Calls planned but not yet due, earliest first, with the calendar each was planned with (2027-v2, policy-<version>, weekends-only)'),
     notes: z.array(caseNoteView).optional().describe('Plain notes and logged call attempts'),
+    adjustments: z
+      .array(adjustmentView)
+      .optional()
+      .describe('Corrected milestone dates and calls waived or moved at the customer’s request, with their reasons, oldest first'),
     tasks: z.array(taskView).optional(),
   })
   .meta({ id: 'Contract' });
@@ -189,3 +207,30 @@ export const outcomeBody = z
 export type OutcomeBody = z.infer<typeof outcomeBody>;
 
 export const outcomeRecorded = z.object({ callback: callbackItem, complaintId: z.string().optional() }).meta({ id: 'CallbackOutcomeRecorded' });
+
+const reason = text(2000).describe('Why: kept in the case file (MongoDB), never in the workflow');
+
+export const correctionBody = z
+  .object({ milestone: z.enum(CORRECTABLE_MILESTONES), at: instant.describe('The correct date of the milestone'), reason })
+  .strict()
+  .meta({ id: 'MilestoneCorrection' });
+export type CorrectionBody = z.infer<typeof correctionBody>;
+
+export const waiveBody = z.object({ reason }).strict().meta({ id: 'CallbackWaive' });
+export type WaiveBody = z.infer<typeof waiveBody>;
+
+export const rescheduleBody = z
+  .object({ dueAt: instant.describe('When the customer asked to be called; a weekend or holiday moves to the next working day'), reason })
+  .strict()
+  .meta({ id: 'CallbackReschedule' });
+export type RescheduleBody = z.infer<typeof rescheduleBody>;
+
+export const callbackAdjusted = z
+  .object({
+    callback: z.object({ id: z.string(), kind: z.enum(CALLBACK_KINDS), dueAt: z.string(), status: z.enum(CALLBACK_STATUSES), attempts: z.number().int() }),
+  })
+  .meta({ id: 'CallbackAdjusted' });
+
+export const customerPhoneBody = z.object({ phone: phoneSchema }).strict().meta({ id: 'CustomerPhone' });
+export type CustomerPhoneBody = z.infer<typeof customerPhoneBody>;
+export const customerPhoneUpdated = z.object({ contractNo: z.string(), changed: z.boolean() }).meta({ id: 'CustomerPhoneUpdated' });

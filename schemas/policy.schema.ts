@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { isFixedDuration, isIsoDuration } from '../domain/duration';
 import { APPROVAL_DECISIONS, DEFAULT_AUTHORITY } from '../domain/authority';
-import type { Policy } from '../domain/policy';
+import { WORKING_CLOCKS, type Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
 
 // Durations stay ISO-8601 strings in the document so a company (or a demo with PT5S) edits them directly.
@@ -76,6 +76,10 @@ export const callbackPolicySchema = z.object({
   maxLateCallsPerKind: z.number().int().min(1).max(100).default(3),
   /** A holiday greeting a late milestone reveals this long after it was due missed its holiday and is not made. */
   greetingSkippedAfter: fixedDuration.default('P1D'),
+  /** Clocks that count working days only; a policy without the list keeps calendar time. */
+  workingTimeClocks: z.array(z.enum(WORKING_CLOCKS)).max(WORKING_CLOCKS.length).optional(),
+  /** The warranty's default length (P2Y, P24M; seconds in a shortened policy); a contract's own warrantyMonths overrides it. */
+  warrantyLength: duration.optional(),
 });
 
 export const kpiTargetSchema = z.object({ op: z.enum(['<', '<=', '>', '>=', '=']), value: percent });

@@ -16,7 +16,14 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
   const cb = k.policy.callbacks;
 
   const verdictOf = (arg: msg.MilestoneInput) =>
-    checkMilestone(m, arg.type, Date.parse(arg.at), arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined, k.now());
+    checkMilestone(
+      m,
+      arg.type,
+      Date.parse(arg.at),
+      arg.plannedCompletionAt ? Date.parse(arg.plannedCompletionAt) : undefined,
+      k.now(),
+      k.run.followsOutOfOrder,
+    );
 
   on(msg.milestoneUpdate, {
     repeat: () => ({ ...s }),
@@ -36,6 +43,7 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
       switch (arg.type) {
         case 'work_started':
           m.workStartedAt = at;
+          if (m.completedAt !== undefined) await skipFinishedWork();
           break;
         case 'completed':
           m.completedAt = at;
@@ -63,6 +71,15 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
       return { ...s };
     },
   });
+
+  /** A work start recorded after the completion (out of order): no construction call or greeting for work that is over. */
+  async function skipFinishedWork(): Promise<void> {
+    const created = new Set(s.created);
+    const over = k.planned(k.now()).filter((p) => (p.kind === 'construction' || p.kind === 'holiday_greeting') && !created.has(p.id));
+    if (!over.length) return;
+    s.created.push(...over.map((p) => p.id));
+    await k.record('callbacks_skipped', 'system', { count: over.length, kinds: [...new Set(over.map((p) => p.kind))], reason: 'work_completed' });
+  }
 
   /**
    * A recorded or moved completion changes calls already created: construction calls after the real completion are
@@ -103,9 +120,10 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
     if (open) return view(open, true);
     const closed = s.outcomes[callbackId];
     if (!closed) return undefined;
-    const outcome = closed.outcome === 'cancelled' ? undefined : closed.outcome;
+    const outcome = closed.outcome === 'cancelled' || closed.outcome === 'waived' ? undefined : closed.outcome;
+    const status = outcome ? 'done' : closed.outcome === 'waived' ? 'waived' : 'cancelled';
     return {
-      callback: { id: callbackId, kind: closed.kind, dueAt: iso(closed.dueAt), status: outcome ? 'done' : 'cancelled', outcome, attempts: closed.attempts },
+      callback: { id: callbackId, kind: closed.kind, dueAt: iso(closed.dueAt), status, outcome, attempts: closed.attempts },
       complaintId: closed.complaintId,
       repeat: true,
     };

@@ -1,6 +1,5 @@
 // The working-day calendars a schedule plans with: its policy's, overlaid per year by published calendars it fetched.
 import { calendarVersionOf, holidayYears, localYear, withYearCalendars } from '../domain/calendar';
-import { warrantyEnd } from '../domain/schedule.rules';
 import type { Policy } from '../domain/policy';
 import type { ContractEffects, ContractSchedule } from './contract-schedule';
 import type { ContractInput, ContractState } from './contract.messages';
@@ -129,7 +128,7 @@ export function neededYears(k: ContractSchedule, now: number): number[] {
   const years = [k.calendars.yearOf(now)];
   const next = k.nextPlanned(now);
   if (next !== undefined) years.push(k.calendars.yearOf(next));
-  const end = warrantyEnd(k.m, k.policy, k.keepsLastCall());
+  const end = k.warrantyEnd();
   if (next === undefined && end !== undefined && end > now) years.push(k.calendars.yearOf(end));
   return years;
 }

@@ -7,6 +7,7 @@ import type { Role } from '../domain/roles';
 import { phaseOf, plannedCallbacks, warrantyEnd, type Milestones } from '../domain/schedule.rules';
 import type { CaseEffects } from './case-runtime';
 import { neededYears, ScheduleCalendars, upcoming } from './contract-calendars';
+import { RunRules } from './contract-clocks';
 import { ContractFile } from './contract-file';
 import type { CallbackState, ContractInput, ContractState } from './contract.messages';
 
@@ -31,6 +32,7 @@ export class ContractSchedule {
   readonly m: Milestones;
   readonly file: ContractFile;
   readonly calendars: ScheduleCalendars;
+  readonly run: RunRules;
 
   constructor(
     readonly input: ContractInput,
@@ -39,6 +41,7 @@ export class ContractSchedule {
   ) {
     this.m = state.milestones;
     this.calendars = new ScheduleCalendars(input, state, fx);
+    this.run = new RunRules(input, fx);
     this.file = new ContractFile(state, fx, () => this.index(), this.calendars.enabled ? () => upcoming(this, this.now()) : undefined);
   }
 
@@ -81,7 +84,7 @@ export class ContractSchedule {
 
   /** Every call the milestones plan, up to the horizon seen from `now`. */
   planned(now: number) {
-    return plannedCallbacks(this.state.contractNo, this.m, this.policy, this.horizon(now));
+    return plannedCallbacks(this.state.contractNo, this.m, this.policy, this.horizon(now), this.run.plan(this.state));
   }
 
   /** How far ahead unbounded construction calls are planned: two construction intervals. */
@@ -161,10 +164,11 @@ export class ContractSchedule {
   private callbackTimers(c: CallbackState): Timer[] {
     if (c.status !== 'due') return [];
     const cb = this.policy.callbacks;
+    const cal = this.policy.calendar;
     const timers: Timer[] = [];
     if (!c.reminded) {
       timers.push({
-        at: c.activeSince + durationMs(cb.reminderAfter),
+        at: this.run.clock(c.activeSince, cb.reminderAfter, 'reminder', cal),
         fire: async () => {
           c.reminded = true;
           await this.record('callback_reminder', SYSTEM, { callbackId: c.id, kind: c.kind }, [c], ['assistant']);
@@ -172,7 +176,7 @@ export class ContractSchedule {
       });
     }
     timers.push({
-      at: c.activeSince + durationMs(cb.overdueAfter),
+      at: this.run.clock(c.activeSince, cb.overdueAfter, 'overdue', cal),
       fire: async () => {
         c.status = 'overdue';
         c.reminded = true;
@@ -187,15 +191,22 @@ export class ContractSchedule {
     const timers = this.state.open.flatMap((c) => this.callbackTimers(c));
     const planned = this.nextPlanned(now);
     if (planned !== undefined) timers.push({ at: planned, fire: () => this.createDue(this.now()) });
-    const end = warrantyEnd(this.m, this.policy, this.keepsLastCall());
+    const end = this.warrantyEnd();
     if (end !== undefined && this.state.phase !== 'closed' && this.state.phase !== 'cancelled') timers.push({ at: end, fire: async () => undefined });
     return timers.sort((a, b) => a.at - b.at)[0];
   }
 
   /** When a call nobody answered is tried again: the policy's interval later, on a working day (patched). */
   retryAt(now: number): number {
+    const working = this.run.retry(now, this.policy.callbacks.notReachedRetry, this.policy.calendar);
+    if (working !== undefined) return working;
     const at = now + durationMs(this.policy.callbacks.notReachedRetry);
     return this.fx.patched(CALENDAR_AWARE_CALLS) ? shiftToWorkingDay(at, this.policy.calendar) : at;
+  }
+
+  /** When the schedule ends: the last warranty call kept (patched), the warranty's own length (patched). */
+  warrantyEnd(): number | undefined {
+    return warrantyEnd(this.m, this.policy, this.keepsLastCall(), this.run.plan(this.state));
   }
 
   /** Patched: older runs ended at the warranty's unshifted end and could drop a last call moved past it. */
@@ -208,7 +219,8 @@ export class ContractSchedule {
     const s = this.state;
     for (const c of s.open) {
       if (!OPEN.has(c.status)) {
-        s.outcomes[c.id] = { kind: c.kind, dueAt: c.dueAt, outcome: c.outcome ?? 'cancelled', attempts: c.attempts, complaintId: c.complaintId };
+        const outcome = c.status === 'waived' ? 'waived' : (c.outcome ?? 'cancelled');
+        s.outcomes[c.id] = { kind: c.kind, dueAt: c.dueAt, outcome, attempts: c.attempts, complaintId: c.complaintId };
       }
     }
     s.open = s.open.filter((c) => OPEN.has(c.status));
@@ -217,7 +229,7 @@ export class ContractSchedule {
   async updatePhase(): Promise<boolean> {
     const s = this.state;
     const completionCreated = s.created.some((id) => id.startsWith(`${s.contractNo}.completion.`));
-    const phase = phaseOf(this.m, completionCreated, this.now(), this.policy, this.keepsLastCall());
+    const phase = phaseOf(this.m, completionCreated, this.now(), this.policy, this.keepsLastCall(), this.run.plan(this.state));
     if (phase === s.phase) return false;
     const from = s.phase;
     s.phase = phase;

@@ -2,6 +2,7 @@
 import * as wf from '@temporalio/workflow';
 import { caseActivities, createCaseRuntime } from './case-runtime';
 import { registerContractActions, repairDone } from './contract-actions';
+import { registerContractAdjustments } from './contract-adjustments';
 import { ContractSchedule } from './contract-schedule';
 import {
   calendarPublishedSignal,
@@ -40,6 +41,7 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
     return { ...state };
   });
   registerContractActions(k, runtime.onUpdate);
+  registerContractAdjustments(k, runtime.onUpdate);
   wf.setHandler(repairDoneSignal, (repair) => void repairDone(k, repair));
   wf.setHandler(calendarPublishedSignal, ({ year, version }) => void k.calendars.published(year, version));
 

@@ -2,7 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CALENDAR_PUBLISHED_SIGNAL, type YearCalendar } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
-import type { CallbackKind, CallbackResult, CallbackStatus, Milestones, MilestoneType, Phase } from '../domain/schedule.rules';
+import type { CallbackKind, CallbackResult, CallbackStatus, CorrectableMilestone, Milestones, MilestoneType, Phase } from '../domain/schedule.rules';
 import type { Actor } from './complaint.messages';
 
 /** The workflow type new contracts start with. */
@@ -22,6 +22,8 @@ export interface ContractInput {
   contractSignedAt: string;
   plannedCompletionAt: string;
   warrantyMonths: number;
+  /** The warranty's own length (P24M), from a policy that has one; absent: warrantyInterval × warrantyMonths. */
+  warrantyLength?: string;
   policy: Policy;
   indexedAttributes?: string[];
 }
@@ -47,7 +49,7 @@ export interface CallbackState {
 export interface ClosedCallback {
   kind: CallbackKind;
   dueAt: number;
-  outcome: CallbackResult | 'cancelled';
+  outcome: CallbackResult | 'cancelled' | 'waived';
   attempts: number;
   complaintId?: string;
 }
@@ -77,6 +79,8 @@ export interface ContractState {
   calendarsMissing?: number[];
   /** Years whose missing calendar this case has already reported. */
   calendarsReported?: number[];
+  /** Calls moved at the customer's request: id → the requested instant (each plan shifts it to a working day). */
+  moved?: Record<string, number>;
 }
 
 export interface MilestoneInput {
@@ -100,6 +104,27 @@ export interface OutcomeResult {
   repeat: boolean;
 }
 
+/** A supervisor's correction of a recorded date; the reason stays in MongoDB under the update's id. */
+export interface CorrectionInput {
+  actor: Actor;
+  milestone: CorrectableMilestone;
+  at: string;
+}
+
+/** Waive or move one call at the customer's request; the reason stays in MongoDB under the update's id. */
+export interface AdjustInput {
+  actor: Actor;
+  callbackId: string;
+  action: 'waive' | 'reschedule';
+  /** The customer's requested time (reschedule only); moved to a working day. */
+  dueAt?: string;
+}
+
+export interface AdjustResult {
+  callback: { id: string; kind: CallbackKind; dueAt: string; status: CallbackStatus; attempts: number };
+  repeat: boolean;
+}
+
 // Wire names are fixed: running workflows and recorded histories use them.
 export const registrationUpdate = defineUpdate<ContractState, []>('awaitRegistration');
 export const milestoneUpdate = defineUpdate<ContractState, [MilestoneInput]>('recordMilestone');
@@ -107,6 +132,8 @@ export const outcomeUpdate = defineUpdate<OutcomeResult, [OutcomeInput]>('record
 export const repairDoneSignal = defineSignal<[{ complaintId: string; completedAt: string }]>('warrantyRepairCompleted');
 /** A year's calendar was published or changed: the schedule fetches it again and re-plans its calls not yet due. */
 export const calendarPublishedSignal = defineSignal<[{ year: number; version: number }]>(CALENDAR_PUBLISHED_SIGNAL);
+export const correctionUpdate = defineUpdate<ContractState, [CorrectionInput]>('correctMilestone');
+export const adjustUpdate = defineUpdate<AdjustResult, [AdjustInput]>('adjustCallback');
 export const contractStateQuery = defineQuery<ContractState>('scheduleState');
 
 /** The state a new schedule starts from. */

@@ -70,7 +70,9 @@ export function contractRoutes(router: Router, registry: OpenAPIRegistry, authen
     rules: [
       'plannedCompletionAt is required for, and only accepted with, type completion_date_changed (422 RULE_VIOLATED).',
       'A cancellation is decided by the approver of cancel_order in the authority matrix (the VP); anyone else gets 403 APPROVAL_REQUIRED.',
-      'at must not be in the future (422 MILESTONE_IN_FUTURE); milestones follow the order signed, work started, completed (409 MILESTONE_OUT_OF_ORDER).',
+      'at must not be in the future (422 MILESTONE_IN_FUTURE); work starts after signing and completes after a recorded work start (409 MILESTONE_OUT_OF_ORDER).',
+      'Out of order is followed where sensible: a completion without a recorded work start is accepted (no construction calls for work that is over); a work start recorded later must not be after the completion.',
+      'A recorded date that is wrong is corrected by a supervisor (POST /v1/contracts/{contractNo}/milestone-corrections), not recorded again (409 MILESTONE_CONFLICT).',
     ],
     params: contractParams,
     headers: idempotencyHeaders,

@@ -5,7 +5,7 @@ import { keepText } from './action-texts';
 import { insertOnce } from '../../db/models';
 import { authorizeContract, CUSTOMER_VIEWERS } from '../../domain/authority';
 import { inScope } from '../../domain/scope';
-import { checkMilestone, type Phase } from '../../domain/schedule.rules';
+import { checkMilestone, warrantyOf, type Phase } from '../../domain/schedule.rules';
 import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
 import {
   CONTRACT_WORKFLOW,
@@ -24,6 +24,7 @@ import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-wo
 import { createComplaintService, customerKey, requestHashOf, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
 import { contractFile } from './case-file';
+import { adjustmentsOf } from './contract-adjustments.service';
 import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
@@ -68,7 +69,7 @@ export function createContractService(deps: ContractDeps) {
   }
 
   async function registerOnce(body: CreateContractBody, user: StaffUser, requestHash: string) {
-    const warrantyMonths = body.warrantyMonths ?? policy.callbacks.defaultWarrantyMonths;
+    const { warrantyMonths, warrantyLength } = warrantyOf(body.warrantyMonths, policy.callbacks);
     const contractSignedAt = new Date(body.contractSignedAt);
     const plannedCompletionAt = new Date(body.plannedCompletionAt);
     const existing = await models.Contract.findById(body.contractNo).lean();
@@ -114,6 +115,7 @@ export function createContractService(deps: ContractDeps) {
       contractSignedAt: contractSignedAt.toISOString(),
       plannedCompletionAt: plannedCompletionAt.toISOString(),
       warrantyMonths,
+      ...(warrantyLength ? { warrantyLength } : {}),
       policy,
       indexedAttributes: await deps.indexedAttributes(),
     };
@@ -177,11 +179,9 @@ export function createContractService(deps: ContractDeps) {
     /** The contract as staff see it, from MongoDB; 404 for a contract outside a branch user's own branch. */
     async get(contractNo: string, user: StaffUser) {
       const doc = await findContract(contractNo, user);
-      return contractFile(
-        models,
-        doc,
-        user.roles.some((r) => CUSTOMER_VIEWERS.includes(r)),
-      );
+      const showCustomer = user.roles.some((r) => CUSTOMER_VIEWERS.includes(r));
+      const [file, adjustments] = await Promise.all([contractFile(models, doc, showCustomer), adjustmentsOf(models, doc)]);
+      return { ...file, adjustments };
     },
 
     /** The assistants' worklist: due order, then id, so a cursor never skips or repeats a call. */

@@ -203,7 +203,8 @@ describe('POST /v1/contracts/{contractNo}/milestones', () => {
     const c = body.contractNo;
     expect((await register(body)).status).toBe(201);
 
-    const early = await milestone(c, { type: 'completed', at: ago(1) });
+    // A completion without a work start is followed (DOMAIN §1); one before signing is impossible.
+    const early = await milestone(c, { type: 'completed', at: ago(31) });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('MILESTONE_OUT_OF_ORDER');
     const beforeSigning = await milestone(c, { type: 'work_started', at: ago(31) });
@@ -368,6 +369,7 @@ describe('GET /v1/contracts/{contractNo}', () => {
       callbacks: [{ id: `${c}.after_signing.1`, kind: 'after_signing', dueAt: expect.any(String), status: 'due', attempts: 0, calls: [] }],
       notes: [],
       tasks: [],
+      adjustments: [],
       // Nothing else is planned until work starts.
       upcoming: [],
     });
