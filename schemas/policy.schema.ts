@@ -1,6 +1,6 @@
 // Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
-import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import { durationMs, isFixedDuration, isIsoDuration } from '../domain/duration';
 import { APPROVAL_DECISIONS, DEFAULT_AUTHORITY } from '../domain/authority';
 import type { Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
@@ -102,6 +102,19 @@ export const authoritySchema = z.object({
   remedyApprovals: z.object({ refund: z.array(decision).min(1), compensation: z.array(decision).min(1) }),
 });
 
+export const approvalPolicySchema = z
+  .object({
+    remindAfter: fixedDuration,
+    escalateAfter: fixedDuration,
+    escalateTo: z.object(
+      Object.fromEntries(APPROVAL_DECISIONS.map((d) => [d, z.array(z.enum(ROLES)).min(1)])) as Record<
+        (typeof APPROVAL_DECISIONS)[number],
+        z.ZodArray<z.ZodEnum<{ [K in (typeof ROLES)[number]]: K }>>
+      >,
+    ),
+  })
+  .refine((a) => durationMs(a.remindAfter) < durationMs(a.escalateAfter), { message: 'remindAfter must be shorter than escalateAfter', path: ['remindAfter'] });
+
 export const policySchema = z.object({
   version: z.string().min(1),
   complaint: complaintPolicySchema,
@@ -111,6 +124,7 @@ export const policySchema = z.object({
   reports: reportPolicySchema.default(reportPolicySchema.parse({})),
   // A policy written before the matrix was data gets the company default.
   authority: authoritySchema.default(structuredClone(DEFAULT_AUTHORITY)),
+  approvals: approvalPolicySchema.optional(),
 });
 
 // Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.
