@@ -1,6 +1,6 @@
 // Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
-import { durationMs, isFixedDuration, isIsoDuration } from '../domain/duration';
+import { isFixedDuration, isIsoDuration } from '../domain/duration';
 import { APPROVAL_DECISIONS, DEFAULT_AUTHORITY } from '../domain/authority';
 import type { Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
@@ -102,18 +102,17 @@ export const authoritySchema = z.object({
   remedyApprovals: z.object({ refund: z.array(decision).min(1), compensation: z.array(decision).min(1) }),
 });
 
-export const approvalPolicySchema = z
-  .object({
-    remindAfter: fixedDuration,
-    escalateAfter: fixedDuration,
-    escalateTo: z.object(
-      Object.fromEntries(APPROVAL_DECISIONS.map((d) => [d, z.array(z.enum(ROLES)).min(1)])) as Record<
-        (typeof APPROVAL_DECISIONS)[number],
-        z.ZodArray<z.ZodEnum<{ [K in (typeof ROLES)[number]]: K }>>
-      >,
-    ),
-  })
-  .refine((a) => durationMs(a.remindAfter) < durationMs(a.escalateAfter), { message: 'remindAfter must be shorter than escalateAfter', path: ['remindAfter'] });
+export const approvalPolicySchema = z.object({
+  remindAfter: fixedDuration,
+  escalateAfter: fixedDuration,
+  escalateTo: z.object(
+    Object.fromEntries(APPROVAL_DECISIONS.map((d) => [d, z.array(z.enum(ROLES)).min(1)])) as Record<
+      (typeof APPROVAL_DECISIONS)[number],
+      z.ZodArray<z.ZodEnum<{ [K in (typeof ROLES)[number]]: K }>>
+    >,
+  ),
+});
+// A reminder not before the escalation is skipped: the escalation itself tells the approvers.
 
 export const policySchema = z.object({
   version: z.string().min(1),
