@@ -83,7 +83,8 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
   function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot, tasksWritten: Promise<unknown>): Promise<unknown> {
     return Promise.all([
       worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null }),
-      worklist.approvals(complaintId, seq, snapshot.branch, snapshot.approvalRequests ?? []),
+      // A case that never asked for a decision has no approval items: no write for it.
+      snapshot.approvalRequests ? worklist.approvals(complaintId, seq, snapshot.branch, snapshot.approvalRequests) : undefined,
       snapshot.surveyRecorded ? tasksWritten.then(() => worklist.settleSurveys(complaintId)) : undefined,
     ]);
   }
