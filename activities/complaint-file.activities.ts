@@ -1,6 +1,7 @@
 // Writes of a complaint's case file: its events, the projection staff read, the notices, the legal handoff packet.
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
+import type { PendingApproval } from '../domain/approval.rules';
 import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
@@ -33,6 +34,8 @@ export interface ComplaintSnapshot {
   surveySatisfied?: boolean;
   /** Carried by the workflow's state (the snapshot is the whole state); read by the worklist. */
   surveyRecorded?: boolean;
+  /** Decisions asked of the matrix and not yet decided: worklist items of their approvers. */
+  approvalRequests?: PendingApproval[];
 }
 
 export interface CaseEventInput {
@@ -80,6 +83,8 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
   function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot, tasksWritten: Promise<unknown>): Promise<unknown> {
     return Promise.all([
       worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null }),
+      // A case that never asked for a decision has no approval items: no write for it.
+      snapshot.approvalRequests ? worklist.approvals(complaintId, seq, snapshot.branch, snapshot.approvalRequests) : undefined,
       snapshot.surveyRecorded ? tasksWritten.then(() => worklist.settleSurveys(complaintId)) : undefined,
     ]);
   }
@@ -142,6 +147,7 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
           closedAt: snapshot.closedAt ? new Date(snapshot.closedAt) : null,
           remedies: snapshot.remedies,
           approvals: snapshot.approvals,
+          approvalRequests: snapshot.approvalRequests ?? [],
           policyVersion: snapshot.policyVersion,
           firstCallbackOnTime: snapshot.firstCallbackOnTime ?? null,
           followUps: snapshot.followUps ?? 0,

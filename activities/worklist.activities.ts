@@ -1,8 +1,20 @@
 // Keeps the worklist read model current from the writes each step already makes: keyed upserts, guarded by sequence.
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
-import { callbackWork, callKey, caseKey, complaintWork, latestAssignment, taskWork, type ComplaintStepFacts, type Work } from '../domain/worklist.rules';
+import {
+  approvalItemId,
+  approvalWork,
+  callbackWork,
+  callKey,
+  caseKey,
+  complaintWork,
+  latestAssignment,
+  taskWork,
+  type ComplaintStepFacts,
+  type Work,
+} from '../domain/worklist.rules';
 import type { Role } from '../domain/roles';
+import type { PendingApproval } from '../domain/approval.rules';
 
 interface ItemBase {
   caseType: 'complaint' | 'contract';
@@ -84,6 +96,18 @@ export function worklistWriter(models: Models) {
       const facts = work.open ? await complaintFacts(complaintId) : { customer: undefined };
       const base: ItemBase = { caseType: 'complaint', caseId: complaintId, complaintKind: facts.kind, contractNo: facts.contractNo, branch: state.branch };
       await put(`complaint:${complaintId}`, base, work, seq, facts.customer);
+    },
+
+    /** Undecided approval requests as their approvers' items; a decided one (no longer pending) leaves the worklist. */
+    async approvals(complaintId: string, seq: number, branch: string | undefined, pending: readonly PendingApproval[]): Promise<void> {
+      const open = pending.map((r) => ({ id: approvalItemId(complaintId, r.decision), work: approvalWork(complaintId, r) })).filter((x) => x.work.open);
+      const base: ItemBase = { caseType: 'complaint', caseId: complaintId, branch };
+      await Promise.all(open.map((x) => put(x.id, base, x.work, seq, undefined)));
+      const now = new Date();
+      await WorkItem.updateMany(
+        { caseKey: caseKey('complaint', complaintId), kind: 'approval', open: true, seq: { $lt: seq }, _id: { $nin: open.map((x) => x.id) } },
+        { $set: { open: false, settledAt: now, seq, updatedAt: now } },
+      );
     },
 
     /** A call at the version the schedule wrote. */

@@ -18,6 +18,8 @@ import { contractRoutes } from './routes/contracts.routes';
 import { reportRoutes } from './routes/reports.routes';
 import { worklistRoutes } from './routes/worklist.routes';
 import { lookupRoutes } from './routes/lookups.routes';
+import { attachmentRoutes } from './routes/attachments.routes';
+import { createAttachmentService } from './services/attachments.service';
 import type { ApiMetrics } from './metrics';
 import { createCalendarService } from './services/calendars.service';
 import { createComplaintService } from './services/complaints.service';
@@ -100,6 +102,7 @@ export function createApp(deps: AppDeps) {
   const work = createCaseWorkService({ models: deps.models, idempotency });
   worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
   lookupRoutes(v1, registry, authenticate, createLookupService(deps));
+  attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints });
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

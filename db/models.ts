@@ -51,6 +51,8 @@ const complaintSchema = new Schema(
     externalAnsweredOnTime: Boolean,
     remedies: { type: [Schema.Types.Mixed], default: [] },
     approvals: { type: [Schema.Types.Mixed], default: [] },
+    // Decisions asked of the matrix and not yet decided (who asked, when, who it waits for).
+    approvalRequests: { type: [Schema.Types.Mixed], default: [] },
     stateSeq: { type: Number, default: 0 },
   },
   opts,
@@ -214,6 +216,34 @@ const actionTextSchema = new Schema(
   opts,
 );
 
+// A remedy's defect label (staff text) by case: the workflow carries only its id, the label joins back on read.
+const defectSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true, index: true },
+    defectId: { type: String, required: true },
+    label: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+
+// Metadata of a file attached to a case (the file itself lives elsewhere); the name may carry personal data.
+const attachmentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseType: { type: String, required: true },
+    caseId: { type: String, required: true, index: true },
+    name: { type: String, required: true },
+    type: { type: String, required: true },
+    size: { type: Number, required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+    requestHash: String,
+  },
+  opts,
+);
+
 // One working-day calendar per year, versioned; its history is pushed in the same write, so the audit never lags.
 const calendarSchema = new Schema(
   {
@@ -276,6 +306,8 @@ const assignmentSchema = new Schema(
   },
   opts,
 );
+// The complaints list's owner filter finds a staff member's cases here (the case documents carry no assignee).
+assignmentSchema.index({ assignee: 1 });
 
 /** A plain note or a logged call attempt on a case, written once per key. */
 const caseNoteSchema = new Schema(
@@ -349,6 +381,8 @@ export function createModels(conn: Connection) {
     WorkItem: conn.model('WorkItem', workItemSchema, 'worklist'),
     Assignment: conn.model('Assignment', assignmentSchema, 'assignments'),
     CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
+    Defect: conn.model('Defect', defectSchema, 'defects'),
+    Attachment: conn.model('Attachment', attachmentSchema, 'attachments'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -11,6 +11,7 @@ export const COMPLAINT_ERRORS = [
   'NOT_CASE_OWNER',
   'APPROVAL_REQUIRED',
   'INVALID_INPUT',
+  'APPROVAL_PENDING',
 ] as const;
 
 /** Refusals of a milestone, decided by checkMilestone in domain/schedule.rules.ts. */

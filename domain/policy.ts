@@ -1,4 +1,5 @@
 // The versioned policy document as plain types; schemas/policy.schema.ts validates a file into exactly this shape.
+import type { ApprovalPolicy } from './approval.rules';
 import type { ApprovalDecision } from './authority';
 import type { Level, Priority, Role, Severity } from './roles';
 
@@ -107,4 +108,6 @@ export interface Policy {
   kpiTargets: Record<string, KpiTarget>;
   reports: ReportPolicy;
   authority: AuthorityPolicy;
+  /** Approval steps' reminder and escalation; absent on policies written before approvals had timers. */
+  approvals?: ApprovalPolicy;
 }

@@ -1,6 +1,7 @@
 // What a worklist item is: who acts on a complaint step, a callback or a task, when it is due and what settles it.
 import { localDate, localInstant } from './calendar';
 import type { Step } from './complaint.rules';
+import type { PendingApproval } from './approval.rules';
 import type { Level, Role } from './roles';
 
 /** The kinds of work an item asks for: a complaint step, a scheduled call, a task a case left for staff. */
@@ -13,6 +14,7 @@ export const WORK_KINDS = [
   'callback',
   'satisfaction_survey',
   'post_repair_callback',
+  'approval',
 ] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
@@ -100,6 +102,16 @@ export function taskWork(t: { id: string; type: string; complaintId?: string; as
   const kind: WorkKind = 'post_repair_callback';
   return { open: true, kind, roles: [t.assigneeRole], dueAt: t.dueAt, visibleFrom: t.dueAt, action: `POST /v1/tasks/${t.id}/done` };
 }
+
+/** An undecided approval request: its approvers' item, due when it escalates; older requests (no timers) are due at once. */
+export function approvalWork(complaintId: string, r: PendingApproval): Work {
+  const at = Date.parse(r.at);
+  const roles = r.roles?.length ? r.roles : [];
+  if (!roles.length) return SETTLED;
+  const dueAt = r.escalateAt ? Date.parse(r.escalateAt) : at;
+  return { open: true, kind: 'approval', roles: uniq(roles), dueAt, visibleFrom: at, action: `POST /v1/complaints/${complaintId}/approvals` };
+}
+export const approvalItemId = (complaintId: string, decision: string) => `approval:${complaintId}:${decision}`;
 
 /** How late an item is at `now`, in whole milliseconds (0 when not yet due). */
 export function latenessMs(dueAt: number, now: number): number {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
 import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
-import { caseNoteView, taskView } from './case-file.schema';
+import { attachmentView, caseNoteView, taskView } from './case-file.schema';
 import { cursorSchema, instant, notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
@@ -100,7 +100,9 @@ export const complaintView = z
     accused: z.object({ name: z.string().optional(), role: z.string().optional() }).optional(),
     assignee: z.string().optional().describe('The assistant the case is given to'),
     remedies: z.array(z.record(z.string(), z.unknown())),
-    approvals: z.array(z.record(z.string(), z.unknown())),
+    approvals: z.array(z.record(z.string(), z.unknown())).describe('Every signature: who decided, when, the reason, who asked and when'),
+    approvalRequests: z.array(z.record(z.string(), z.unknown())).optional().describe('Decisions asked and not yet decided: who asked, when, who it waits for'),
+    attachments: z.array(attachmentView).optional().describe('Metadata of the files attached to the case'),
     history: z.array(historyEntrySchema),
     notes: z.array(caseNoteView).describe('Plain notes and logged call attempts'),
     tasks: z.array(taskView).describe('Survey and post-repair tasks the case left'),
@@ -108,7 +110,19 @@ export const complaintView = z
   .meta({ id: 'Complaint' });
 
 export const complaintSummary = complaintView
-  .omit({ history: true, complainant: true, description: true, location: true, occurredAt: true, accused: true, assignee: true, notes: true, tasks: true })
+  .omit({
+    history: true,
+    approvalRequests: true,
+    attachments: true,
+    complainant: true,
+    description: true,
+    location: true,
+    occurredAt: true,
+    accused: true,
+    assignee: true,
+    notes: true,
+    tasks: true,
+  })
   .meta({ id: 'ComplaintSummary' });
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -206,5 +220,16 @@ export const compensationBody = z
       ctx.addIssue({ code: 'custom', path: ['amount'], message: `is required for a ${b.type}`, params: { rule: 'required_for_refund_or_compensation' } });
     }
   });
-export const approvalBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), approved: z.boolean(), notes }).strict();
+export const approvalBody = z
+  .object({
+    decision: z.enum(APPROVAL_DECISIONS),
+    approved: z.boolean(),
+    reason: text(2000).optional().describe('Why; required to refuse. Kept in MongoDB, never sent to the workflow'),
+    notes,
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (!b.approved && !b.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required to refuse', params: { rule: 'required_to_refuse' } });
+  })
+  .meta({ example: { decision: 'refund_deposit_measured', approved: false, reason: 'The deposit was spent on ordered materials' } });
 export const approvalRequestBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), notes }).strict();

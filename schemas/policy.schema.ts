@@ -106,6 +106,18 @@ export const authoritySchema = z.object({
   remedyApprovals: z.object({ refund: z.array(decision).min(1), compensation: z.array(decision).min(1) }),
 });
 
+export const approvalPolicySchema = z.object({
+  remindAfter: fixedDuration,
+  escalateAfter: fixedDuration,
+  escalateTo: z.object(
+    Object.fromEntries(APPROVAL_DECISIONS.map((d) => [d, z.array(z.enum(ROLES)).min(1)])) as Record<
+      (typeof APPROVAL_DECISIONS)[number],
+      z.ZodArray<z.ZodEnum<{ [K in (typeof ROLES)[number]]: K }>>
+    >,
+  ),
+});
+// A reminder not before the escalation is skipped: the escalation itself tells the approvers.
+
 export const policySchema = z.object({
   version: z.string().min(1),
   complaint: complaintPolicySchema,
@@ -115,6 +127,7 @@ export const policySchema = z.object({
   reports: reportPolicySchema.default(reportPolicySchema.parse({})),
   // A policy written before the matrix was data gets the company default.
   authority: authoritySchema.default(structuredClone(DEFAULT_AUTHORITY)),
+  approvals: approvalPolicySchema.optional(),
 });
 
 // Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.

@@ -1,6 +1,7 @@
 // Staff actions on a complaint case: each check refuses what does not fit the case's state, each handler changes and records it.
 import type { UpdateDefinition } from '@temporalio/common';
 import { authorize, type ActionInput, type ComplaintAction } from '../domain/authority';
+import { heldByPending } from '../domain/approval.rules';
 import { shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import { higherLevel, nextLevel } from '../domain/roles';
@@ -212,6 +213,8 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
   action(
     msg.closeUpdate,
     ({ actor }) => {
+      const held = heldByPending('close', s.approvalRequests);
+      if (held) reject('APPROVAL_PENDING', `${held.decision}, asked by ${held.by}, awaits its approvers; the case closes after the decision`);
       if (s.status === 'legal') {
         if (!actor.roles.includes('legal')) reject('ROLE_NOT_ALLOWED', 'only legal closes a case in legal hands');
         return;

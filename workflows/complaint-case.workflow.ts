@@ -2,6 +2,7 @@
 import * as wf from '@temporalio/workflow';
 import { caseActivities, createCaseRuntime } from './case-runtime';
 import { registerComplaintActions } from './complaint-actions';
+import { approvalTimer, earliest } from './complaint-approvals';
 import { Complaint, initialComplaintState } from './complaint-case';
 import { finished, nextTimer, wakeAt } from './complaint-clock';
 import { intakeUpdate, stateQuery, type ComplaintInput, type ComplaintState } from './complaint.messages';
@@ -54,10 +55,10 @@ export async function ComplaintCase(input: ComplaintInput, carried?: ComplaintSt
       await runtime.settle();
       await wf.continueAsNew<typeof ComplaintCase>(input, state);
     }
-    const timer = nextTimer(c);
+    const timer = earliest(nextTimer(c), approvalTimer(c));
     if (timer && timer.at <= Date.now()) {
       await runtime.exclusive(async () => {
-        const due = nextTimer(c);
+        const due = earliest(nextTimer(c), approvalTimer(c));
         if (due && due.at <= Date.now()) await due.fire();
       });
       continue;

@@ -1,6 +1,8 @@
 // Remedies and approvals on a complaint: repair or compensate (never both), the fixed allowance, the authority matrix's signatures.
 import { approvalNeeded, approverRoles, approversText, isApproved, LEGACY_APPROVERS, mayApprove } from '../domain/authority';
+import { approvalTimes, HANDS_TO_LEGAL, heldByPending, unsignedRoles } from '../domain/approval.rules';
 import { AUTHORITY_RULE } from './case-runtime';
+import { APPROVAL_STEPS } from './complaint-approvals';
 import { remedyConflict } from '../domain/complaint.rules';
 import type { Action } from './complaint-actions';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
@@ -21,7 +23,9 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
       if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
       if (type === 'allowance' && !s.valid) reject('INVALID_STATE', 'the fixed allowance is paid only for a complaint triaged as valid');
       const conflict = remedyConflict(s.remedies, { type, defect });
-      if (conflict) reject('REPAIR_OR_COMPENSATE', `defect "${defect}" already has a ${conflict.type}; a defect is repaired or compensated, never both`);
+      if (conflict) reject('REPAIR_OR_COMPENSATE', `the defect already has a ${conflict.type}; a defect is repaired or compensated, never both`);
+      const held = heldByPending('compensation', s.approvalRequests, type);
+      if (held) reject('APPROVAL_PENDING', `${held.decision}, asked by ${held.by}, awaits its approvers; a ${type} is recorded after the decision`);
     },
     async ({ actor, type, defect, amount, notes }) => {
       if (s.remedies.some((r) => r.type === type && (type === 'allowance' || r.defect === defect))) return;
@@ -44,8 +48,18 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
       if (isApproved(decision, s.approvals, authority)) reject('ALREADY_DONE', `${decision} is already approved`);
     },
     async ({ actor, decision }) => {
-      s.approvalRequests = [...(s.approvalRequests ?? []), { decision, by: by(actor), at: iso(now()) }];
-      await c.record('approval_requested', by(actor), { decision }, approverRoles(decision, authority));
+      // A timed request (patched) reminds its approvers and escalates per policy until someone decides.
+      const timing = c.input.policy.approvals && c.fx.patched(APPROVAL_STEPS) ? approvalTimes(now(), c.input.policy.approvals) : undefined;
+      const timed = timing
+        ? { roles: unsignedRoles(decision, s.approvals, authority), remindAt: iso(timing.remindAt), escalateAt: iso(timing.escalateAt) }
+        : {};
+      s.approvalRequests = [...(s.approvalRequests ?? []), { decision, by: by(actor), at: iso(now()), ...timed }];
+      await c.record(
+        'approval_requested',
+        by(actor),
+        { decision, ...(timing ? { escalateAt: iso(timing.escalateAt) } : {}) },
+        approverRoles(decision, authority),
+      );
     },
   );
 
@@ -57,16 +71,25 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
         reject('ROLE_NOT_ALLOWED', `${decision} is approved by ${approversText(decision, authority)}`);
     },
     async ({ actor, decision, approved, role, notes }) => {
-      if (s.approvals.some((a) => a.decision === decision && a.role === role)) return;
-      s.approvals.push({ decision, approved, role, by: by(actor), at: iso(now()) });
       const request = (s.approvalRequests ?? []).find((r) => r.decision === decision);
-      await c.record('approval', by(actor), { decision, approved, role, notes, ...(request ? { requestedBy: request.by, requestedAt: request.at } : {}) });
+      // A timed request is decided afresh: a refusal of an earlier request does not answer this one.
+      const since = request?.remindAt ? request.at : '';
+      if (s.approvals.some((a) => a.decision === decision && a.role === role && a.at >= since)) return;
+      const asked = request ? { requestedBy: request.by, requestedAt: request.at } : {};
+      const ref = request?.remindAt ? c.fx.actionRef?.() : undefined;
+      s.approvals.push({ decision, approved, role, by: by(actor), at: iso(now()), ...(request?.remindAt ? { ...asked, ...(ref ? { ref } : {}) } : {}) });
+      await c.record('approval', by(actor), { decision, approved, role, notes, ...asked });
       const signed = c.fx.patched(AUTHORITY_RULE)
         ? isApproved(decision, s.approvals, authority)
         : LEGACY_APPROVERS[decision].every((r) => s.approvals.some((a) => a.decision === decision && a.role === r && a.approved));
       if (signed) await c.record('decision_approved', SYSTEM, { decision }, ['assistant', s.level]);
       // A refusal or a completed signature closes the request; the file keeps who asked.
       if (request && (signed || !approved)) s.approvalRequests = (s.approvalRequests ?? []).filter((r) => r !== request);
+      else if (request?.remindAt) request.roles = unsignedRoles(decision, s.approvals, authority);
+      if (!c.fx.patched(APPROVAL_STEPS)) return;
+      if (!approved) await c.record('decision_rejected', SYSTEM, { decision, ...asked }, ['assistant', s.level]);
+      // An approved arbitration or lawsuit is legal's from now on (DOMAIN section 3).
+      if (signed && HANDS_TO_LEGAL.includes(decision) && (s.status === 'open' || s.status === 'paused')) await c.handToLegal(`${decision}_approved`, SYSTEM);
     },
   );
 }

@@ -1,5 +1,6 @@
 // Update, query and input definitions of the complaint workflow, imported by both the workflow and the api.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { PendingApproval } from '../domain/approval.rules';
 import type { ApprovalDecision } from '../domain/authority';
 import type { ComplaintKind, ComplaintSource, ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
@@ -65,6 +66,11 @@ export interface ApprovalRecord {
   role: Role;
   by: string;
   at: string;
+  /** Who asked for the decision and when, when it was asked for. */
+  requestedBy?: string;
+  requestedAt?: string;
+  /** The approving action's id: its reason, kept in MongoDB, joins back on read. */
+  ref?: string;
 }
 
 export interface ComplaintState extends ComplaintFacts {
@@ -101,7 +107,7 @@ export interface ComplaintState extends ComplaintFacts {
   remedies: RemedyRecord[];
   approvals: ApprovalRecord[];
   /** Decisions asked of the matrix and not yet decided, with who asked and when (absent on older cases). */
-  approvalRequests?: { decision: ApprovalDecision; by: string; at: string }[];
+  approvalRequests?: PendingApproval[];
   policyVersion: string;
   /** Number of case-file entries recorded so far; the next entry's key, so a retried write lands on the same entry. */
   seq: number;

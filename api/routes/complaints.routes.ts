@@ -116,7 +116,8 @@ const ACTIONS: Mount[] = [
     body: noteBody,
     update: msg.closeUpdate,
     toArg: withActor,
-    errors: ['ROLE_NOT_ALLOWED'],
+    errors: ['ROLE_NOT_ALLOWED', 'APPROVAL_PENDING'],
+    rules: ['A case with an undecided approval request does not close (409 APPROVAL_PENDING).'],
   }),
   action({
     action: 'reopen',
@@ -143,8 +144,10 @@ const ACTIONS: Mount[] = [
     rules: [
       'defect is required unless type is allowance (422 RULE_VIOLATED, rule required_unless_allowance).',
       'amount is required for a refund or compensation (422 RULE_VIOLATED, rule required_for_refund_or_compensation).',
+      'While an approval request is undecided only a repair is recorded (409 APPROVAL_PENDING).',
+      'The defect label stays in MongoDB; the case works with its id and the label is joined back on read.',
     ],
-    errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE'],
+    errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE', 'APPROVAL_PENDING'],
   }),
   action({
     action: 'approval-requests',
@@ -163,6 +166,10 @@ const ACTIONS: Mount[] = [
     // The role the approver signs under comes from the authority rule's verdict.
     toArg: (b, u, signAs) => ({ actor: actor(u), role: signAs as Role, ...b }),
     errors: ['ROLE_NOT_ALLOWED'],
+    rules: [
+      'reason is required to refuse (422 RULE_VIOLATED, rule required_to_refuse); it stays in MongoDB and shows in the case file.',
+      'An approved arbitration_lawsuit hands the case to legal.',
+    ],
   }),
 ];
 

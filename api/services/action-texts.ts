@@ -2,7 +2,7 @@
 import { insertOnce, type Models } from '../../db/models';
 
 /** Fields of an action that are people's words, never ids, codes or times. */
-const FREE_TEXT = ['notes', 'cause', 'action', 'responsible'] as const;
+const FREE_TEXT = ['notes', 'cause', 'action', 'responsible', 'reason'] as const;
 
 /** The update argument without its free text, and the text (undefined when there is none). */
 export function splitText<A extends object>(arg: A): { arg: A; text?: Record<string, string> } {

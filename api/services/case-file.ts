@@ -1,6 +1,8 @@
 // The parts of a case file kept outside the workflow's projection: intake content, calls with notes, notes, tasks, assignee.
 import type { Models } from '../../db/models';
+import type { Role } from '../../domain/roles';
 import { joinText } from './action-texts';
+import { listAttachments } from './attachments.service';
 import { caseKey } from '../../domain/worklist.rules';
 import { noteView, taskView } from './case-work.service';
 import type { ComplaintDocLean } from './complaint-views';
@@ -19,9 +21,28 @@ async function notesTasksAssignee(models: Models, type: 'complaint' | 'contract'
   return { notes: notes.map(noteView), tasks: tasks.map(taskView), assignee: assignment?.assignee };
 }
 
+/** The ids of the cases of one type given to a staff member (the assignments hold the assignee, not the case documents). */
+export async function assignedCases(models: Models, type: 'complaint' | 'contract', assignee: string): Promise<string[]> {
+  const prefix = caseKey(type, '');
+  const found = await models.Assignment.find({ assignee }, { _id: 1 }).lean();
+  return found
+    .map((a) => a._id)
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length));
+}
+
+/** The assignee of each of these cases, from the assignments. */
+export async function assigneesOf(models: Models, type: 'complaint' | 'contract', ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const found = await models.Assignment.find({ _id: { $in: ids.map((id) => caseKey(type, id)) } }).lean();
+  const prefix = caseKey(type, '');
+  return new Map(found.map((a) => [a._id.slice(prefix.length), a.assignee]));
+}
+
 /** What the customer complained about, as taken at intake, and the file's notes, tasks and assignee. */
-export async function complaintFileExtras(models: Models, doc: ComplaintDocLean) {
+export async function complaintFileExtras(models: Models, doc: ComplaintDocLean, user: { roles: Role[] }) {
   return {
+    attachments: await listAttachments(models, doc._id, doc.kind, user.roles),
     description: doc.description ?? undefined,
     location: doc.location ?? undefined,
     occurredAt: iso(doc.occurredAt),

@@ -72,14 +72,10 @@ export function createCaseWorkService(deps: { models: Models; idempotency?: Idem
         { $and: [{ $or: [{ caseKey: key }, { callKey: key }] }, { $or: [{ assignedAt: null }, { assignedAt: { $lt: at } }] }] },
         { $set: { assignee, assignedAt: at } },
       );
-      // The case documents carry their assignee too, so case lists filter by owner without a join.
-      if (type === 'complaint') await models.Complaint.updateOne({ _id: id }, { $set: { assignee: assignee } });
-      if (type === 'contract') await models.Contract.updateOne({ _id: id }, { $set: { assignee: assignee } });
+      // Only the assignments and the worklist hold the assignee: the case documents are the activities' projection, and
+      // FerretDB v1 updates by read-modify-write, so a write from here beside a projection could lose one of them.
       const items = await models.WorkItem.countDocuments({ $or: [{ caseKey: key }, { callKey: key }], open: true, assignee });
       const stored = (await models.Assignment.findById(key).lean())!;
-      // The case documents carry their assignee too (the stored one, should two supervisors race), so lists filter by owner.
-      if (type === 'complaint') await models.Complaint.updateOne({ _id: id }, { $set: { assignee: stored.assignee } });
-      if (type === 'contract') await models.Contract.updateOne({ _id: id }, { $set: { assignee: stored.assignee } });
       return { target: key, assignee: stored.assignee, assignedBy: stored.assignedBy, at: stored.at.toISOString(), items };
     },
 

@@ -17,7 +17,8 @@ import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startCase } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
 import { joinText, keepText, splitText } from './action-texts';
-import { complaintFileExtras } from './case-file';
+import { assignedCases, complaintFileExtras } from './case-file';
+import { defectId, defectLabels, withLabels } from './defects';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
 
 export { checkIntake, complaintIdFor, customerKey, requestHashOf, type KeyScope } from './complaint-intake';
@@ -155,13 +156,19 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** The case as staff see it; 404 for a case outside a branch user's own branch. */
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
-      const [events, extras, withText] = await Promise.all([
+      const [events, extras, withText, label] = await Promise.all([
         models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean(),
-        complaintFileExtras(models, doc),
+        complaintFileExtras(models, doc, user),
         joinText(models, id),
+        defectLabels(models, [id]),
       ]);
+      const view = summary(doc);
       return {
-        ...summary(doc),
+        ...view,
+        remedies: withLabels(view.remedies, label),
+        // Who decided, who asked, when, and the reason the approver gave (kept in MongoDB).
+        approvals: view.approvals.map(withText),
+        approvalRequests: (doc.approvalRequests ?? []) as Record<string, unknown>[],
         ...extras,
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
         history: events.map((e) => ({
@@ -169,7 +176,7 @@ export function createComplaintService(deps: ComplaintDeps) {
           type: e.type,
           level: e.level ?? undefined,
           by: e.by ?? undefined,
-          data: withText((e.data ?? {}) as Record<string, unknown>),
+          data: withLabels([withText((e.data ?? {}) as Record<string, unknown>)], label)[0]!,
         })),
       };
     },
@@ -177,7 +184,7 @@ export function createComplaintService(deps: ComplaintDeps) {
     async list(q: ListComplaintsQuery, user: StaffUser) {
       const filter = listFilter(user, q.branch, { level: q.level, contractNo: q.contract, kind: q.kind, step: q.step }, { unassignedToHotline: true });
       if (q.status) filter.push({ status: { $in: q.status } });
-      if (q.owner) filter.push({ assignee: q.owner === 'me' ? user.sub : q.owner });
+      if (q.owner) filter.push({ _id: { $in: await assignedCases(models, 'complaint', q.owner === 'me' ? user.sub : q.owner) } });
       if (q.openedFrom) filter.push({ createdAt: { $gte: new Date(q.openedFrom) } });
       if (q.openedTo) filter.push({ createdAt: { $lt: new Date(q.openedTo) } });
       if (q.overdue === true) filter.push({ $or: [{ overdue: true }, { nextDeadlineAt: { $lt: now() } }] });
@@ -191,7 +198,11 @@ export function createComplaintService(deps: ComplaintDeps) {
         q.sort === 'due' ? 1 : -1,
         q,
       );
-      return { items: page.map(summary), nextCursor };
+      const label = await defectLabels(
+        models,
+        page.filter((d) => d.remedies?.length).map((d) => d._id),
+      );
+      return { items: page.map((d) => ({ ...summary(d), remedies: withLabels(summary(d).remedies, label) })), nextCursor };
     },
 
     /** 404 unless the case exists and lies in the caller's branches (an unassigned one: the hotline's). */
@@ -220,8 +231,12 @@ export function createComplaintService(deps: ComplaintDeps) {
         if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
         const { arg, text } = splitText(makeArg(verdict.signAs) as object);
         await keepText(models, id, ref, user.sub, text);
+        // The defect label is staff text too: the case gets its id.
+        const sent = arg as { defect?: unknown };
+        if (action === 'compensation' && typeof sent.defect === 'string') sent.defect = await defectId(models, id, sent.defect, doc.remedies ?? []);
         const state = await client.workflow.getHandle(doc.workflowId).executeUpdate(update, { args: [arg as A], updateId: ref });
-        return stateSummary(doc, state);
+        const answer = stateSummary(doc, state);
+        return { ...answer, remedies: withLabels(answer.remedies, await defectLabels(models, [id])) };
       };
       if (!idempotencyKey) return run();
       const key = `act:${id}:${action}:${user.sub}:${idempotencyKey}`;

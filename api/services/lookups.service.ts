@@ -7,6 +7,7 @@ import type { Phase } from '../../domain/schedule.rules';
 import type { ListContractsQuery } from '../../schemas/lookup.schema';
 import type { StaffUser } from '../auth';
 import { branchFilter } from './case-scope';
+import { assigneesOf } from './case-file';
 import { keysetPage } from './case-workflows';
 import { customerKey } from './complaint-intake';
 import type { ContractDocLean } from './contract-views';
@@ -70,6 +71,11 @@ export function createLookupService({ models }: { models: Models }) {
         -1,
         q,
       );
+      const assignees = await assigneesOf(
+        models,
+        'contract',
+        page.map((c) => c._id),
+      );
       return {
         items: page.map((c) => ({
           contractNo: c._id,
@@ -77,7 +83,7 @@ export function createLookupService({ models }: { models: Models }) {
           phase: (c.phase ?? 'signed') as Phase,
           contractSignedAt: c.contractSignedAt.toISOString(),
           plannedCompletionAt: c.plannedCompletionAt.toISOString(),
-          assignee: c.assignee ?? undefined,
+          assignee: assignees.get(c._id),
           createdAt: c.createdAt.toISOString(),
         })),
         nextCursor,

@@ -3,6 +3,7 @@ import type { Models, WorkItemDoc } from '../../db/models';
 import { CUSTOMER_VIEWERS, maySeeComplainant } from '../../domain/authority';
 import type { ComplaintKind } from '../../domain/complaint.rules';
 import type { Policy } from '../../domain/policy';
+import { expandRoles } from '../../domain/roles';
 import { endOfLocalDay, latenessMs, type WorkKind } from '../../domain/worklist.rules';
 import type { ListWorklistQuery } from '../../schemas/worklist.schema';
 import type { StaffUser } from '../auth';
@@ -47,10 +48,12 @@ export function createWorklistService(deps: { models: Models; policy: Policy; no
   return {
     async list(q: ListWorklistQuery, user: StaffUser) {
       const at = now().getTime();
+      // A token with the old executive role works the regional president's and the VP's items.
+      const roles = expandRoles(user.roles);
       const filter: Record<string, unknown>[] = [
         { open: true },
         // One role as an equality, which FerretDB pushes down to PostgreSQL (array containment); several as $in.
-        { roles: user.roles.length === 1 ? user.roles[0] : { $in: user.roles } },
+        { roles: roles.length === 1 ? roles[0] : { $in: roles } },
         // Calls and tasks due later than today wait; a complaint step shows from its start.
         { visibleFrom: { $lt: new Date(endOfLocalDay(at, policy.calendar.timeZone)) } },
       ];

@@ -213,7 +213,8 @@ describe('GET /v1/complaints', () => {
     // 201 means the case is durable; the worker records its opening a moment later.
     const asAssistant = await eventually(
       () => api.call('GET', `/v1/complaints/${body.id}`, { token: tokens.assistant }),
-      (r) => r.body.history?.length > 0,
+      // The entries and the projection are written side by side: wait for both.
+      (r) => r.body.history?.length > 0 && r.body.deadlines?.length > 0,
     );
     expect(asAssistant.status).toBe(200);
     expect(asAssistant.body).toMatchObject({ id: body.id, kind: 'customer', status: 'open', level: 'assistant', round: 0 });

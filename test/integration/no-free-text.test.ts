@@ -58,7 +58,7 @@ describe('no customer or staff text in Temporal', () => {
     await act(id, 'triage', 'supervisor', { severity: 'general', priority: 'high', valid: true, notes: said('looks valid') });
     await act(id, 'feedback', 'branch', { cause: said('bad batch'), action: said('replace'), responsible: said('crew 7') });
     await act(id, 'approvals', 'vp', { decision: 'refund_deposit_measured', approved: true, notes: said('approved, loyal customer') });
-    await act(id, 'compensation', 'assistant', { type: 'refund', defect: 'tiles', amount: 300, notes: said('refund sent') });
+    await act(id, 'compensation', 'assistant', { type: 'refund', defect: said('tiles'), amount: 300, notes: said('refund sent') });
     await act(id, 'pause', 'assistant', { notes: said('customer travelling') });
     await act(id, 'resume', 'assistant', { notes: said('back home') });
     await act(id, 'follow-up', 'assistant', { customerSatisfied: true, notes: said('happy now') });
@@ -106,7 +106,8 @@ describe('no customer or staff text in Temporal', () => {
     expect(data('triaged')).toMatchObject({ notes: said('looks valid') });
     expect(data('feedback')).toMatchObject({ cause: said('bad batch'), action: said('replace'), responsible: said('crew 7') });
     expect(data('approval')).toMatchObject({ notes: said('approved, loyal customer'), approved: true });
-    expect(data('compensation')).toMatchObject({ notes: said('refund sent'), approvedBy: ['vp-1'] });
+    expect(data('compensation')).toMatchObject({ notes: said('refund sent'), approvedBy: ['vp-1'], defect: said('tiles') });
+    expect(file.body.remedies[0]).toMatchObject({ type: 'refund', defect: said('tiles') });
     expect(data('closed')).toMatchObject({ notes: said('done') });
     expect(file.body.category).toBe(said('tiles'));
     expect(JSON.stringify(file.body.history)).not.toContain('"ref"');

@@ -56,6 +56,8 @@ const TABLE: Record<string, Role[]> = {
   'PUT /v1/calendars/{year}': ['admin'],
   'GET /v1/notifications': EVERYONE,
   'POST /v1/notifications/{id}/read': EVERYONE,
+  'POST /v1/complaints/{id}/attachments': [...CS, 'branch', 'engineering', 'hr', 'legal'],
+  'GET /v1/complaints/{id}/attachments': EVERYONE,
 };
 
 const COMPLAINT = 'C-00000000000000a1';
