@@ -11,6 +11,9 @@ export const COMPLAINT_ERRORS = [
   'NOT_CASE_OWNER',
   'APPROVAL_REQUIRED',
   'INVALID_INPUT',
+  'EXTERNAL_CLOCK_NOT_PAUSABLE',
+  'EXTERNAL_DECISION_PENDING',
+  'NOT_CONFIRMED_VALID',
 ] as const;
 
 /** Refusals of a milestone, decided by checkMilestone in domain/schedule.rules.ts. */
