@@ -6,7 +6,18 @@ import { higherLevel, nextLevel, type Level, type Priority, type Role, type Seve
 export const COMPLAINT_KINDS = ['customer', 'repair', 'staff', 'crew'] as const;
 export type ComplaintKind = (typeof COMPLAINT_KINDS)[number];
 
-export const COMPLAINT_SOURCES = ['phone', 'walk_in', 'letter', 'email', 'callback', 'regulator', 'consumer_association', 'media', 'lawsuit', 'arbitration'] as const;
+export const COMPLAINT_SOURCES = [
+  'phone',
+  'walk_in',
+  'letter',
+  'email',
+  'callback',
+  'regulator',
+  'consumer_association',
+  'media',
+  'lawsuit',
+  'arbitration',
+] as const;
 export type ComplaintSource = (typeof COMPLAINT_SOURCES)[number];
 
 export const COMPLAINT_STATUSES = ['open', 'paused', 'resolved', 'closed', 'legal'] as const;

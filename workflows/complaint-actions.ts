@@ -113,7 +113,8 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
         reject('INVALID_STATE', `no feedback form is expected at step ${s.step}`);
       if (actor.roles.includes(s.routedTo)) return;
       // Engineering's or hr's form comes from that department (or the center on its behalf), never from the branch.
-      if (s.ladderEndsAt && s.routedTo !== 'branch' && actor.roles.includes('branch')) reject('ROLE_NOT_ALLOWED', `feedback for this case comes from ${s.routedTo}`);
+      if (s.ladderEndsAt && s.routedTo !== 'branch' && actor.roles.includes('branch'))
+        reject('ROLE_NOT_ALLOWED', `feedback for this case comes from ${s.routedTo}`);
       if (actor.roles.includes('branch')) return;
       if (!actor.roles.some((r) => ['assistant', 'supervisor', 'director'].includes(r)))
         reject('ROLE_NOT_ALLOWED', `feedback for this case comes from ${s.routedTo}`);

@@ -63,8 +63,7 @@ export function externalTimer(c: Complaint): Timer | undefined {
 export function registerExternalActions(c: Complaint, action: Action): void {
   const s = c.state;
   const deciders = () => c.policy.externalDecisionBy ?? [];
-  const undecided = (actor: msg.Actor) =>
-    expandRoles(actor.roles).filter((r) => deciders().includes(r) && !s.external!.decisions.some((d) => d.role === r));
+  const undecided = (actor: msg.Actor) => expandRoles(actor.roles).filter((r) => deciders().includes(r) && !s.external!.decisions.some((d) => d.role === r));
 
   action(
     msg.externalDecisionUpdate,
@@ -115,6 +114,7 @@ export function registerExternalActions(c: Complaint, action: Action): void {
 /** Refusals the running decision clock adds to other actions. */
 export function externalGuard(s: msg.ComplaintState, what: 'pause' | 'close'): void {
   if (!externalClockRuns(s)) return;
-  if (what === 'pause') reject('EXTERNAL_CLOCK_NOT_PAUSABLE', `a regulator/media case reaches legal by ${s.external!.dueAt} unless decided; its clock cannot be paused`);
+  if (what === 'pause')
+    reject('EXTERNAL_CLOCK_NOT_PAUSABLE', `a regulator/media case reaches legal by ${s.external!.dueAt} unless decided; its clock cannot be paused`);
   reject('EXTERNAL_DECISION_PENDING', 'a regulator/media case closes only after the director and the VP decided, or legal took it');
 }

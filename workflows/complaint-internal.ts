@@ -36,7 +36,8 @@ export function registerDirectorDecision(c: Complaint, action: Action): void {
     msg.directorDecisionUpdate,
     ({ decision }) => {
       if (s.status !== 'open' || s.step !== 'director_decision') reject('INVALID_STATE', `no director's decision is expected at step ${s.step} (${s.status})`);
-      if (decision === 'rehandle' && s.directorDecisionFor === 'final') reject('INVALID_STATE', 'the second handling is done; the director decides upheld or dismissed');
+      if (decision === 'rehandle' && s.directorDecisionFor === 'final')
+        reject('INVALID_STATE', 'the second handling is done; the director decides upheld or dismissed');
     },
     async ({ actor, decision }) => {
       const at = iso(c.now());
