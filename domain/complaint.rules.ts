@@ -38,6 +38,10 @@ export function goesStraightToLegal(source: ComplaintSource): boolean {
   return source === 'lawsuit' || source === 'arbitration';
 }
 
+/** Violations a callback can reveal ([003] ch.5 §10): a crew's private job (director, then legal at once), a second-hand site (engineering). */
+export const CALLBACK_FINDINGS = ['private_job', 'second_hand_site'] as const;
+export type CallbackFinding = (typeof CALLBACK_FINDINGS)[number];
+
 /** What each executive decides on a regulator/media case: the center keeps it, or legal takes it now. */
 export const EXTERNAL_DECISIONS = ['keep', 'legal'] as const;
 export type ExternalDecision = (typeof EXTERNAL_DECISIONS)[number];

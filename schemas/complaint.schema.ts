@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
 import {
+  CALLBACK_FINDINGS,
   COMPLAINT_KINDS,
   COMPLAINT_SOURCES,
   COMPLAINT_STATUSES,
@@ -25,7 +26,8 @@ export const complaintParams = z.object({ id: complaintIdSchema });
 export const externalContactSchema = z
   .object({
     name: text(100),
-    organization: text(200),
+    organization: text(200).describe('Newspaper, TV station, regulator or association'),
+    program: text(200).optional().describe('The column or programme a journalist works for'),
     phone: phoneSchema.optional(),
     email: z.email().max(200).optional(),
   })
@@ -55,6 +57,10 @@ export const createComplaintBody = z
     severity: z.enum(SEVERITIES).optional(),
     priority: z.enum(PRIORITIES).optional(),
     externalContact: externalContactSchema.optional().describe('The journalist, regulator or association officer (MongoDB only; shown to handlers)'),
+    finding: z
+      .enum(CALLBACK_FINDINGS)
+      .optional()
+      .describe('Found on a callback: private_job goes to the director and legal at once, second_hand_site to engineering'),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -65,6 +71,9 @@ export const createComplaintBody = z
         message: 'only with source regulator, consumer_association or media',
         params: { rule: 'external_source_only' },
       });
+    }
+    if (b.finding && b.source !== 'callback') {
+      ctx.addIssue({ code: 'custom', path: ['finding'], message: 'only with source callback', params: { rule: 'callback_source_only' } });
     }
     if (b.complainant.anonymous) return;
     for (const f of ['name', 'phone'] as const) {
@@ -127,7 +136,7 @@ export const complaintView = z
     occurredAt: z.string().optional(),
     accused: z.object({ name: z.string().optional(), role: z.string().optional() }).optional(),
     externalContact: z
-      .object({ name: z.string(), organization: z.string(), phone: z.string().optional(), email: z.string().optional() })
+      .object({ name: z.string(), organization: z.string(), program: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })
       .optional()
       .describe('Regulator/media cases: who spoke for them; shown to supervisor, director, legal and the executives only'),
     assignee: z.string().optional().describe('The assistant the case is given to'),

@@ -32,6 +32,7 @@ export function initialComplaintState(input: ComplaintInput): ComplaintState {
     contractNo: input.contractNo,
     branch: input.branch,
     category: input.category,
+    ...(input.finding ? { finding: input.finding } : {}),
     severity,
     priority: input.priority ?? (isExternalSource(input.source) ? 'high' : policy.defaultPriority),
     severityConfirmed: input.severity !== undefined && input.priority !== undefined,
@@ -225,8 +226,8 @@ export class Complaint {
   /** Opens the case: the opening entry, the repeat escalation, the first timed step (patched: one activity fewer). */
   async open(startedAt: number): Promise<void> {
     const s = this.state;
-    const { toLegal } = applyIntakeRules(this, startedAt);
-    const notify: Role[] = [s.level];
+    const { toLegal, told } = applyIntakeRules(this, startedAt);
+    const notify: Role[] = [s.level, ...told];
     if (s.external) notify.push(...externalRecipients(this));
     else if (isExternalSource(s.source)) notify.push('legal', 'executive');
     if (toLegal) notify.push('legal');
@@ -238,7 +239,7 @@ export class Complaint {
       this.startStep(firstStep, startedAt);
       await this.record('opened', this.input.openedBy, { ...opened, step: s.step, dueAt: s.deadline?.dueAt }, notify);
       if (s.repeat) await this.recordRepeatEscalation();
-      if (toLegal) await this.handToLegal(`source_${s.source}`, SYSTEM);
+      if (toLegal) await this.handToLegal(s.finding ? `finding_${s.finding}` : `source_${s.source}`, SYSTEM);
     } else {
       this.index();
       await this.record('opened', this.input.openedBy, opened, notify);

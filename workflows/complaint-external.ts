@@ -17,8 +17,11 @@ export const VALIDITY_BY_TRIAGE = 'validity-by-triage';
 /** Patch: staff and crew complaints end at the director's decision, and only their department gives their feedback. */
 export const INTERNAL_LADDER = 'internal-ladder-director';
 
-/** Rules decided once at intake (each patched, so running cases keep theirs); answers whether legal takes the case at once. */
-export function applyIntakeRules(c: Complaint, startedAt: number): { toLegal: boolean } {
+/** Patch: a private job found on a callback goes to the director and legal at once; a second-hand site to engineering. */
+export const CALLBACK_FINDINGS = 'callback-findings';
+
+/** Rules decided once at intake (each patched, so running cases keep theirs): does legal take it at once, who else is told. */
+export function applyIntakeRules(c: Complaint, startedAt: number): { toLegal: boolean; told: Role[] } {
   const s = c.state;
   const p = c.policy;
   if (c.fx.patched(VALIDITY_BY_TRIAGE)) {
@@ -27,7 +30,15 @@ export function applyIntakeRules(c: Complaint, startedAt: number): { toLegal: bo
   }
   if (isInternalKind(s.kind) && p.directorDecision && c.fx.patched(INTERNAL_LADDER)) s.ladderEndsAt = 'director';
   if (isExternalSource(s.source) && p.externalDecisionBy && c.fx.patched(EXTERNAL_DECISION)) s.external = clockFrom(c, s.source, startedAt);
-  return { toLegal: goesStraightToLegal(s.source) && c.fx.patched(LAWSUIT_TO_LEGAL) };
+  if (s.finding && c.fx.patched(CALLBACK_FINDINGS)) {
+    // [003] ch.5 §10: the branch must not deal with it itself; the director reports a private job to legal and the regional president.
+    if (s.finding === 'second_hand_site') s.routedTo = 'engineering';
+    else {
+      s.level = higherLevel(s.level, 'director');
+      return { toLegal: true, told: ['legal', 'regional_president'] };
+    }
+  }
+  return { toLegal: goesStraightToLegal(s.source) && c.fx.patched(LAWSUIT_TO_LEGAL), told: [] };
 }
 
 function clockFrom(c: Complaint, source: msg.ComplaintState['source'], at: number): msg.ExternalClock {

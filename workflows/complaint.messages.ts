@@ -1,7 +1,16 @@
 // Update, query and input definitions of the complaint workflow, imported by both the workflow and the api.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision } from '../domain/authority';
-import type { ComplaintKind, ComplaintSource, ComplaintStatus, DirectorDecision, ExternalDecision, Remedy, Step } from '../domain/complaint.rules';
+import type {
+  CallbackFinding,
+  ComplaintKind,
+  ComplaintSource,
+  ComplaintStatus,
+  DirectorDecision,
+  ExternalDecision,
+  Remedy,
+  Step,
+} from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
 import type { Policy } from '../domain/policy';
 
@@ -21,6 +30,8 @@ export interface ComplaintFacts {
   branch?: string;
   /** Older cases carried the category; new ones keep it in MongoDB only (it is staff or customer text). */
   category?: string;
+  /** A violation a callback revealed (a code, no text): a private job or a second-hand site. */
+  finding?: CallbackFinding;
 }
 
 /** Everything the case needs to run; no personal data, which stays in MongoDB. */

@@ -39,6 +39,7 @@ export async function joinText(models: Models, caseId: string): Promise<(data: R
 export interface ExternalContact {
   name: string;
   organization: string;
+  program?: string;
   phone?: string;
   email?: string;
 }

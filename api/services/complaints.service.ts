@@ -82,6 +82,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       source: body.source,
       contractNo: body.contractNo,
       branch: body.branch,
+      ...(body.finding ? { finding: body.finding } : {}),
       severity: body.severity ?? (isExternalSource(body.source) || goesStraightToLegal(body.source) ? 'major' : undefined),
       priority: body.priority,
       repeat,

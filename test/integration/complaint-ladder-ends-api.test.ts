@@ -88,6 +88,14 @@ describe('regulator and media cases through the API', () => {
 
     const lawsuit = await open(complaint({ source: 'lawsuit' }));
     expect(lawsuit.status).toBe(201);
+    const notCallback = await open(complaint({ finding: 'private_job' }));
+    expect([notCallback.status, notCallback.body.error.details[0].field]).toEqual([422, 'finding']);
+    const privateJob = await open(complaint({ source: 'callback', finding: 'private_job' }));
+    expect(privateJob.status).toBe(201);
+    await eventually(
+      () => read(privateJob.body.id, 'director'),
+      (r) => r.body.status === 'legal',
+    );
     const inLegal = await eventually(
       () => read(lawsuit.body.id, 'legal'),
       (r) => r.body.status === 'legal',

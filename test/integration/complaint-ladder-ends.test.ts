@@ -137,6 +137,21 @@ describe('regulator, consumer-association and media complaints', () => {
   });
 });
 
+describe('violations found on a callback', () => {
+  it('sends a crew’s private job to the director and legal at once, and a second-hand site to engineering', async () => {
+    const privateJob = complaintInput({ source: 'callback', finding: 'private_job' });
+    const h = await openCase(w.env.client, w.db.models, w.taskQueue, privateJob);
+    expect(await h.query(stateQuery)).toMatchObject({ status: 'legal', level: 'legal', finding: 'private_job' });
+    expect(await notified(privateJob.complaintId, 'opened')).toEqual(['director', 'legal', 'regional_president']);
+    const toLegal = (await history(w.db.models, privateJob.complaintId)).find((e) => e.type === 'escalated')!;
+    expect(toLegal.data).toMatchObject({ from: 'director', to: 'legal', reason: 'finding_private_job' });
+
+    const secondHand = complaintInput({ source: 'callback', finding: 'second_hand_site' });
+    const s = await openCase(w.env.client, w.db.models, w.taskQueue, secondHand);
+    expect(await s.query(stateQuery)).toMatchObject({ status: 'open', routedTo: 'engineering' });
+  });
+});
+
 describe('validity and the fixed allowance', () => {
   it('refuses the allowance until triage confirms the complaint valid', async () => {
     const input = complaintInput();
