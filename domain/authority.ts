@@ -64,6 +64,9 @@ export const COMPLAINT_ACTIONS = [
   'compensation',
   'approval-requests',
   'approvals',
+  'external-decision',
+  'external-flag',
+  'director-decision',
 ] as const;
 export type ComplaintAction = (typeof COMPLAINT_ACTIONS)[number];
 
@@ -88,6 +91,12 @@ export const ACTION_ROLES: Record<ComplaintAction, readonly Role[]> = {
   // Whoever handles a remedy asks the matrix for it; the approvers decide.
   'approval-requests': [...CS, 'branch'],
   approvals: ['director', 'legal', 'regional_president', 'vp', 'executive'],
+  // A regulator/media case: the director and the VP each decide within 24 h ([003] ch.5 §11.1).
+  'external-decision': ['director', 'vp', 'executive'],
+  // The supervisor or director re-flags a running complaint as a regulator/media case.
+  'external-flag': ['supervisor', 'director'],
+  // The director re-decides a staff or crew complaint; the ladder ends there.
+  'director-decision': ['director'],
 };
 
 /** Actions that act on the case as its holder: only someone at or above the case's level may take them. */

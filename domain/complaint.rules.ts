@@ -6,20 +6,56 @@ import { higherLevel, nextLevel, type Level, type Priority, type Role, type Seve
 export const COMPLAINT_KINDS = ['customer', 'repair', 'staff', 'crew'] as const;
 export type ComplaintKind = (typeof COMPLAINT_KINDS)[number];
 
-export const COMPLAINT_SOURCES = ['phone', 'walk_in', 'letter', 'email', 'callback', 'regulator', 'consumer_association', 'media'] as const;
+export const COMPLAINT_SOURCES = [
+  'phone',
+  'walk_in',
+  'letter',
+  'email',
+  'callback',
+  'regulator',
+  'consumer_association',
+  'media',
+  'lawsuit',
+  'arbitration',
+] as const;
 export type ComplaintSource = (typeof COMPLAINT_SOURCES)[number];
 
 export const COMPLAINT_STATUSES = ['open', 'paused', 'resolved', 'closed', 'legal'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
 /** The step a case waits on; each open step has a policy deadline. */
-export const STEPS = ['first_callback', 'triage', 'branch_feedback', 'follow_up', 'legal_handoff', 'resolved', 'legal', 'closed'] as const;
+export const STEPS = ['first_callback', 'triage', 'branch_feedback', 'follow_up', 'legal_handoff', 'director_decision', 'resolved', 'legal', 'closed'] as const;
 export type Step = (typeof STEPS)[number];
 
 const EXTERNAL_SOURCES: readonly ComplaintSource[] = ['regulator', 'consumer_association', 'media'];
 
 export function isExternalSource(source: ComplaintSource): boolean {
   return EXTERNAL_SOURCES.includes(source);
+}
+
+/** A complaint that arrives as a lawsuit or an arbitration goes to legal at once (DOMAIN section 3). */
+export function goesStraightToLegal(source: ComplaintSource): boolean {
+  return source === 'lawsuit' || source === 'arbitration';
+}
+
+/** Violations a callback can reveal ([003] ch.5 §10): a crew's private job (director, then legal at once), a second-hand site (engineering). */
+export const CALLBACK_FINDINGS = ['private_job', 'second_hand_site'] as const;
+export type CallbackFinding = (typeof CALLBACK_FINDINGS)[number];
+
+/** What each executive decides on a regulator/media case: the center keeps it, or legal takes it now. */
+export const EXTERNAL_DECISIONS = ['keep', 'legal'] as const;
+export type ExternalDecision = (typeof EXTERNAL_DECISIONS)[number];
+
+/** The director's decision on a staff or crew complaint: the department handles it again, or the ladder ends here. */
+export const DIRECTOR_DECISIONS = ['rehandle', 'upheld', 'dismissed'] as const;
+export type DirectorDecision = (typeof DIRECTOR_DECISIONS)[number];
+
+/** Who sees a journalist's or regulator's details: those who handle an external case. */
+export const EXTERNAL_CONTACT_VIEWERS: readonly Role[] = ['supervisor', 'director', 'legal', 'regional_president', 'vp', 'executive'];
+
+/** Staff and crew complaints are internal matters: their ladder ends at the director, not legal. */
+export function isInternalKind(kind: ComplaintKind): boolean {
+  return kind === 'staff' || kind === 'crew';
 }
 
 /** Staff and crew complaints are valid only with a real name and the facts of who, when and where. */
@@ -36,7 +72,7 @@ export function routeFor(kind: ComplaintKind): Role {
 
 /** Regulator, consumer-association and media complaints are major by definition. */
 export function effectiveSeverity(source: ComplaintSource, severity: Severity | undefined, policy: ComplaintPolicy): Severity {
-  if (isExternalSource(source)) return 'major';
+  if (isExternalSource(source) || goesStraightToLegal(source)) return 'major';
   return severity ?? policy.defaultSeverity;
 }
 
@@ -89,6 +125,8 @@ export function stepDeadlineMs(
       return followUpDeadlineMs(priority, policy, ladder?.severity, ladder?.round);
     case 'legal_handoff':
       return durationMs(policy.externalToLegal);
+    case 'director_decision':
+      return policy.directorDecision ? durationMs(policy.directorDecision) : undefined;
     default:
       return undefined;
   }
@@ -103,6 +141,8 @@ export function warningTimes(startedAt: number, dueAt: number, fractions: readon
 export function missedStepRecipients(step: Step, level: Level, routedTo: Role): Role[] {
   const up: Role = nextLevel(level);
   if (step === 'branch_feedback') return [routedTo, up];
+  // The director's own step: the director is reminded and the VP hears (an internal ladder never goes to legal).
+  if (step === 'director_decision') return ['director', 'vp'];
   return [up];
 }
 

@@ -12,6 +12,9 @@ export const COMPLAINT_ERRORS = [
   'APPROVAL_REQUIRED',
   'INVALID_INPUT',
   'APPROVAL_PENDING',
+  'EXTERNAL_CLOCK_NOT_PAUSABLE',
+  'EXTERNAL_DECISION_PENDING',
+  'NOT_CONFIRMED_VALID',
 ] as const;
 
 /** Refusals of a milestone, decided by checkMilestone in domain/schedule.rules.ts. */

@@ -41,6 +41,10 @@ export interface ComplaintPolicy {
   pauseLimit?: IsoDuration;
   /** The survey task is created at closing and is due within this window ("within a week"). */
   surveyWithin?: IsoDuration;
+  /** Regulator/media cases: these roles each decide within externalToLegal, or the case reaches legal by itself. */
+  externalDecisionBy?: Role[];
+  /** How long the director has to decide a staff or crew complaint whose ladder reached them. */
+  directorDecision?: IsoDuration;
   repeatWindow: IsoDuration;
   reopenWindow: IsoDuration;
   surveyAfterClose: IsoDuration;

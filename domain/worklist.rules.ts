@@ -10,6 +10,7 @@ export const WORK_KINDS = [
   'triage',
   'branch_feedback',
   'follow_up',
+  'director_decision',
   'close_case',
   'callback',
   'satisfaction_survey',
@@ -72,6 +73,8 @@ export function complaintWork(c: ComplaintStepFacts): Work {
       return item('branch_feedback', [c.routedTo], 'feedback');
     case 'follow_up':
       return item('follow_up', [c.level], 'follow-up');
+    case 'director_decision':
+      return item('director_decision', ['director'], 'director-decision');
     default:
       // legal_handoff runs on its own clock and hands the case to legal by itself.
       return SETTLED;

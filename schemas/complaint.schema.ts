@@ -1,7 +1,17 @@
 // The complaint API contract: one zod schema per request and response gives validation, types and OpenAPI.
 import { z } from 'zod';
 import { APPROVAL_DECISIONS } from '../domain/authority';
-import { COMPLAINT_KINDS, COMPLAINT_SOURCES, COMPLAINT_STATUSES, REMEDIES, STEPS } from '../domain/complaint.rules';
+import {
+  CALLBACK_FINDINGS,
+  COMPLAINT_KINDS,
+  COMPLAINT_SOURCES,
+  COMPLAINT_STATUSES,
+  DIRECTOR_DECISIONS,
+  EXTERNAL_DECISIONS,
+  isExternalSource,
+  REMEDIES,
+  STEPS,
+} from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
 import { attachmentView, caseNoteView, taskView } from './case-file.schema';
 import { cursorSchema, instant, notesText, pastInstant, phoneSchema, text } from './fields.schema';
@@ -11,6 +21,17 @@ export const contractNoSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{2,39}
 export const branchSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'must be a branch code: lowercase letters, digits, - or _' });
 
 export const complaintParams = z.object({ id: complaintIdSchema });
+
+/** Who spoke for the regulator, the consumer association or the media outlet: personal data, kept in MongoDB only. */
+export const externalContactSchema = z
+  .object({
+    name: text(100),
+    organization: text(200).describe('Newspaper, TV station, regulator or association'),
+    program: text(200).optional().describe('The column or programme a journalist works for'),
+    phone: phoneSchema.optional(),
+    email: z.email().max(200).optional(),
+  })
+  .strict();
 
 export const createComplaintBody = z
   .object({
@@ -35,9 +56,25 @@ export const createComplaintBody = z
     description: text(4000),
     severity: z.enum(SEVERITIES).optional(),
     priority: z.enum(PRIORITIES).optional(),
+    externalContact: externalContactSchema.optional().describe('The journalist, regulator or association officer (MongoDB only; shown to handlers)'),
+    finding: z
+      .enum(CALLBACK_FINDINGS)
+      .optional()
+      .describe('Found on a callback: private_job goes to the director and legal at once, second_hand_site to engineering'),
   })
   .strict()
   .superRefine((b, ctx) => {
+    if (b.externalContact && !isExternalSource(b.source)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['externalContact'],
+        message: 'only with source regulator, consumer_association or media',
+        params: { rule: 'external_source_only' },
+      });
+    }
+    if (b.finding && b.source !== 'callback') {
+      ctx.addIssue({ code: 'custom', path: ['finding'], message: 'only with source callback', params: { rule: 'callback_source_only' } });
+    }
     if (b.complainant.anonymous) return;
     for (const f of ['name', 'phone'] as const) {
       if (!b.complainant[f]) {
@@ -98,6 +135,10 @@ export const complaintView = z
     location: z.string().optional(),
     occurredAt: z.string().optional(),
     accused: z.object({ name: z.string().optional(), role: z.string().optional() }).optional(),
+    externalContact: z
+      .object({ name: z.string(), organization: z.string(), program: z.string().optional(), phone: z.string().optional(), email: z.string().optional() })
+      .optional()
+      .describe('Regulator/media cases: who spoke for them; shown to supervisor, director, legal and the executives only'),
     assignee: z.string().optional().describe('The assistant the case is given to'),
     remedies: z.array(z.record(z.string(), z.unknown())),
     approvals: z.array(z.record(z.string(), z.unknown())).describe('Every signature: who decided, when, the reason, who asked and when'),
@@ -119,6 +160,7 @@ export const complaintSummary = complaintView
     location: true,
     occurredAt: true,
     accused: true,
+    externalContact: true,
     assignee: true,
     notes: true,
     tasks: true,
@@ -169,7 +211,7 @@ export const triageBody = z
   .object({
     severity: z.enum(SEVERITIES),
     priority: z.enum(PRIORITIES),
-    valid: z.boolean().default(true),
+    valid: z.boolean().describe('Triage decides: only a complaint confirmed valid earns the fixed allowance'),
     branch: branchSchema.optional(),
     notes,
   })
@@ -233,3 +275,10 @@ export const approvalBody = z
   })
   .meta({ example: { decision: 'refund_deposit_measured', approved: false, reason: 'The deposit was spent on ordered materials' } });
 export const approvalRequestBody = z.object({ decision: z.enum(APPROVAL_DECISIONS), notes }).strict();
+export const externalDecisionBody = z
+  .object({ decision: z.enum(EXTERNAL_DECISIONS).describe('keep: the center handles it; legal: legal takes it now'), notes })
+  .strict();
+export const externalFlagBody = z.object({ source: z.enum(['regulator', 'consumer_association', 'media']), contact: externalContactSchema, notes }).strict();
+export const directorDecisionBody = z
+  .object({ decision: z.enum(DIRECTOR_DECISIONS).describe('rehandle: the department handles it again; upheld/dismissed: the ladder ends'), notes })
+  .strict();

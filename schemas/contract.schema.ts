@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, CORRECTABLE_MILESTONES, MILESTONE_TYPES, PHASES } from '../domain/schedule.rules';
 import { SEVERITIES } from '../domain/roles';
+import { CALLBACK_FINDINGS } from '../domain/complaint.rules';
 import { branchSchema, contractNoSchema } from './complaint.schema';
 import { caseNoteView, taskView } from './case-file.schema';
 import { cursorSchema, instant, MAX_PLANNED_YEARS, notesText, phoneSchema, plannedWithin, text } from './fields.schema';
@@ -189,7 +190,7 @@ export const outcomeBody = z
     result: z.enum(CALLBACK_RESULTS),
     notes: notesText(2000),
     problem: z
-      .object({ description: text(4000), category: text(100), severity: z.enum(SEVERITIES) })
+      .object({ description: text(4000), category: text(100), severity: z.enum(SEVERITIES), finding: z.enum(CALLBACK_FINDINGS).optional() })
       .strict()
       .optional()
       .describe('Required exactly when result is problem: opens a complaint linked to the contract'),

@@ -53,6 +53,8 @@ export const complaintPolicySchema = z.object({
   pauseReminder: fixedDuration.optional(),
   pauseLimit: fixedDuration.optional(),
   surveyWithin: fixedDuration.optional(),
+  externalDecisionBy: z.array(z.enum(ROLES)).min(1).optional(),
+  directorDecision: fixedDuration.optional(),
   repeatWindow: fixedDuration,
   reopenWindow: fixedDuration,
   surveyAfterClose: fixedDuration,

@@ -8,6 +8,8 @@ import { higherLevel, nextLevel } from '../domain/roles';
 import type { UpdateSpec } from './case-runtime';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
 import { reopenWindowEnd } from './complaint-clock';
+import { externalGuard, registerExternalActions } from './complaint-external';
+import { registerDirectorDecision, startDirectorDecision } from './complaint-internal';
 import { registerRemedyActions } from './complaint-remedies';
 import * as msg from './complaint.messages';
 import { reject } from './refusal';
@@ -29,6 +31,9 @@ const ACTION_OF_UPDATE: Record<string, ComplaintAction> = {
   [msg.compensationUpdate.name]: 'compensation',
   [msg.approvalUpdate.name]: 'approvals',
   [msg.approvalRequestUpdate.name]: 'approval-requests',
+  [msg.externalDecisionUpdate.name]: 'external-decision',
+  [msg.externalFlagUpdate.name]: 'external-flag',
+  [msg.directorDecisionUpdate.name]: 'director-decision',
 };
 /** Patch: a follow-up may find the customer not reached or the work in progress, which neither resolves nor escalates. */
 export const FOLLOW_UP_OUTCOMES = 'follow-up-outcomes';
@@ -83,9 +88,10 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
 
   action(
     msg.triageUpdate,
-    () => {
+    ({ severity }) => {
       requireOpen();
       if (s.step === 'legal_handoff') reject('INVALID_STATE', 'an external complaint goes to legal; it is not triaged');
+      if (s.external && severity !== 'major') reject('INVALID_INPUT', 'a regulator, consumer-association or media complaint is major');
     },
     async ({ actor, severity, priority, valid, branch, notes }) => {
       s.severity = severity;
@@ -106,7 +112,11 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       requireOpen();
       if (!['branch_feedback', 'follow_up', 'triage', 'first_callback'].includes(s.step))
         reject('INVALID_STATE', `no feedback form is expected at step ${s.step}`);
-      if (actor.roles.includes('branch') || actor.roles.includes(s.routedTo)) return;
+      if (actor.roles.includes(s.routedTo)) return;
+      // Engineering's or hr's form comes from that department (or the center on its behalf), never from the branch.
+      if (s.ladderEndsAt && s.routedTo !== 'branch' && actor.roles.includes('branch'))
+        reject('ROLE_NOT_ALLOWED', `feedback for this case comes from ${s.routedTo}`);
+      if (actor.roles.includes('branch')) return;
       if (!actor.roles.some((r) => ['assistant', 'supervisor', 'director'].includes(r)))
         reject('ROLE_NOT_ALLOWED', `feedback for this case comes from ${s.routedTo}`);
     },
@@ -161,6 +171,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
         return;
       }
       await c.record('follow_up', by(actor), { round, customerSatisfied, notes }, [s.routedTo]);
+      if (s.kind === 'crew' && s.ladderEndsAt) return startDirectorDecision(c, s.secondHandling ? 'final' : 'rehandle', 'crew_unsatisfied', by(actor));
       if (s.kind === 'crew' && !s.secondHandling) {
         // An unsatisfied crew gets the director's decision and a second handling by the branch.
         s.secondHandling = true;
@@ -179,6 +190,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
     () => {
       requireOpen();
       if (!s.deadline) reject('INVALID_STATE', `nothing is timed at step ${s.step}`);
+      externalGuard(s, 'pause');
     },
     async ({ actor, notes }) => {
       const dl = s.deadline!;
@@ -203,6 +215,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
     msg.escalateUpdate,
     () => {
       if (s.status !== 'open' && s.status !== 'paused') reject('INVALID_STATE', `the case is ${s.status}`);
+      if (s.ladderEndsAt && s.level === 'director') reject('INVALID_STATE', 'a staff or crew complaint ends at the director; it does not go to legal');
     },
     async ({ actor, notes }) => {
       s.overdue = false;
@@ -219,6 +232,7 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
         if (!actor.roles.includes('legal')) reject('ROLE_NOT_ALLOWED', 'only legal closes a case in legal hands');
         return;
       }
+      externalGuard(s, 'close');
       if (s.status !== 'resolved') reject('INVALID_STATE', `the case is ${s.status}; it closes once the customer is satisfied`);
     },
     async ({ actor, notes }) => {
@@ -264,4 +278,6 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
   );
 
   registerRemedyActions(c, action);
+  registerExternalActions(c, action);
+  registerDirectorDecision(c, action);
 }

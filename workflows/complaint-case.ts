@@ -6,7 +6,9 @@ import { durationMs } from '../domain/duration';
 import type { ComplaintPolicy } from '../domain/policy';
 import type { Level, Role } from '../domain/roles';
 import type { CaseEffects } from './case-runtime';
+import { applyIntakeRules, externalRecipients } from './complaint-external';
 import { ComplaintFile } from './complaint-file';
+import { startDirectorDecision } from './complaint-internal';
 import type { ComplaintInput, ComplaintState } from './complaint.messages';
 
 export const SYSTEM = 'system';
@@ -30,6 +32,7 @@ export function initialComplaintState(input: ComplaintInput): ComplaintState {
     contractNo: input.contractNo,
     branch: input.branch,
     category: input.category,
+    ...(input.finding ? { finding: input.finding } : {}),
     severity,
     priority: input.priority ?? (isExternalSource(input.source) ? 'high' : policy.defaultPriority),
     severityConfirmed: input.severity !== undefined && input.priority !== undefined,
@@ -198,7 +201,11 @@ export class Complaint {
   /** The customer is still unsatisfied, or the round's deadline passed: next round, up the ladder, legal after the last. */
   async advanceRound(reason: string, by: string, at?: number): Promise<void> {
     const s = this.state;
-    if (s.round >= lastRound(this.policy)) return this.handToLegal(reason, by);
+    if (s.round >= lastRound(this.policy)) {
+      // A staff or crew complaint's ladder ends with the director's decision, not in legal hands.
+      if (s.ladderEndsAt === 'director') return startDirectorDecision(this, 'final', reason, by, at);
+      return this.handToLegal(reason, by);
+    }
     const round = s.round + 1;
     const from = s.round;
     this.startFollowUpRound(round, at);
@@ -219,15 +226,20 @@ export class Complaint {
   /** Opens the case: the opening entry, the repeat escalation, the first timed step (patched: one activity fewer). */
   async open(startedAt: number): Promise<void> {
     const s = this.state;
-    const notify: Role[] = [s.level];
-    if (isExternalSource(s.source)) notify.push('legal', 'executive');
-    const firstStep: Step = isExternalSource(s.source) ? 'legal_handoff' : 'first_callback';
+    const { toLegal, told } = applyIntakeRules(this, startedAt);
+    const notify: Role[] = [s.level, ...told];
+    if (s.external) notify.push(...externalRecipients(this));
+    else if (isExternalSource(s.source)) notify.push('legal', 'executive');
+    if (toLegal) notify.push('legal');
+    // An external case with a decision clock is handled like any other meanwhile (the clock runs beside the ladder).
+    const firstStep: Step = isExternalSource(s.source) && !s.external ? 'legal_handoff' : 'first_callback';
     const opened = { source: s.source, severity: s.severity, priority: s.priority };
     if (this.fx.patched('intake-single-event')) {
       // One activity at intake: the opening entry already carries the first step and its deadline.
       this.startStep(firstStep, startedAt);
       await this.record('opened', this.input.openedBy, { ...opened, step: s.step, dueAt: s.deadline?.dueAt }, notify);
       if (s.repeat) await this.recordRepeatEscalation();
+      if (toLegal) await this.handToLegal(s.finding ? `finding_${s.finding}` : `source_${s.source}`, SYSTEM);
     } else {
       this.index();
       await this.record('opened', this.input.openedBy, opened, notify);

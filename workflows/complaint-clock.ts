@@ -3,6 +3,8 @@ import { warningTimes, missedStepRecipients } from '../domain/complaint.rules';
 import { durationMs } from '../domain/duration';
 import type { Role } from '../domain/roles';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
+import { externalTimer } from './complaint-external';
+import { directorDecisionMissed } from './complaint-internal';
 
 export interface Timer {
   at: number;
@@ -39,6 +41,8 @@ async function onDeadline(c: Complaint): Promise<void> {
       return c.advanceRound('deadline_missed', SYSTEM, missedAt);
     case 'legal_handoff':
       return c.handToLegal('external_source_deadline', SYSTEM);
+    case 'director_decision':
+      return directorDecisionMissed(c, missedAt);
     default:
       return;
   }
@@ -90,8 +94,15 @@ function pauseTimer(c: Complaint, pausedAt: number): Timer {
   };
 }
 
-/** Timers of the case, earliest first: warnings and the step deadline while open, survey and reopen window once closed. */
+/** The next timer of the case: its step's, or the regulator/media decision clock's when that is earlier. */
 export function nextTimer(c: Complaint): Timer | undefined {
+  const step = stepTimer(c);
+  const external = externalTimer(c);
+  return external && (!step || external.at <= step.at) ? external : step;
+}
+
+/** Timers of the case, earliest first: warnings and the step deadline while open, survey and reopen window once closed. */
+function stepTimer(c: Complaint): Timer | undefined {
   const s = c.state;
   if (s.status === 'open' && s.deadline) {
     const dl = s.deadline;

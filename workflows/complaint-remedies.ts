@@ -21,7 +21,10 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
     msg.compensationUpdate,
     ({ type, defect }) => {
       if (s.status === 'closed') reject('INVALID_STATE', 'the case is closed');
-      if (type === 'allowance' && !s.valid) reject('INVALID_STATE', 'the fixed allowance is paid only for a complaint triaged as valid');
+      if (type === 'allowance' && !s.valid) {
+        if (s.validityByTriage) reject('NOT_CONFIRMED_VALID', 'the fixed allowance is paid only for a complaint triage confirmed as valid');
+        reject('INVALID_STATE', 'the fixed allowance is paid only for a complaint triaged as valid');
+      }
       const conflict = remedyConflict(s.remedies, { type, defect });
       if (conflict) reject('REPAIR_OR_COMPENSATE', `the defect already has a ${conflict.type}; a defect is repaired or compensated, never both`);
       const held = heldByPending('compensation', s.approvalRequests, type);

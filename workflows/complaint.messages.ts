@@ -2,7 +2,16 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PendingApproval } from '../domain/approval.rules';
 import type { ApprovalDecision } from '../domain/authority';
-import type { ComplaintKind, ComplaintSource, ComplaintStatus, Remedy, Step } from '../domain/complaint.rules';
+import type {
+  CallbackFinding,
+  ComplaintKind,
+  ComplaintSource,
+  ComplaintStatus,
+  DirectorDecision,
+  ExternalDecision,
+  Remedy,
+  Step,
+} from '../domain/complaint.rules';
 import type { Level, Priority, Role, Severity } from '../domain/roles';
 import type { Policy } from '../domain/policy';
 
@@ -22,6 +31,8 @@ export interface ComplaintFacts {
   branch?: string;
   /** Older cases carried the category; new ones keep it in MongoDB only (it is staff or customer text). */
   category?: string;
+  /** A violation a callback revealed (a code, no text): a private job or a second-hand site. */
+  finding?: CallbackFinding;
 }
 
 /** Everything the case needs to run; no personal data, which stays in MongoDB. */
@@ -108,11 +119,46 @@ export interface ComplaintState extends ComplaintFacts {
   approvals: ApprovalRecord[];
   /** Decisions asked of the matrix and not yet decided, with who asked and when (absent on older cases). */
   approvalRequests?: PendingApproval[];
+  /** A regulator/consumer-association/media case: its 24 h decision clock (no pause) and each executive's decision. */
+  external?: ExternalClock;
+  /** Cases started with the patch begin not valid: only triage confirms a complaint as valid. */
+  validityByTriage?: boolean;
+  /** Staff and crew complaints of cases started with the patch: the ladder ends at the director, not legal. */
+  ladderEndsAt?: 'director';
+  /** What the director decided on a staff or crew complaint, and when the decision step began for what. */
+  directorDecisions?: { decision: DirectorDecision; by: string; at: string }[];
+  directorDecisionFor?: 'rehandle' | 'final';
   policyVersion: string;
   /** Number of case-file entries recorded so far; the next entry's key, so a retried write lands on the same entry. */
   seq: number;
   /** Ids of the latest staff actions applied, carried across continue-as-new. */
   handledUpdates?: string[];
+}
+
+export interface ExternalClock {
+  source: ComplaintSource;
+  startedAt: string;
+  dueAt: string;
+  /** Set once it is decided: kept by the center (every decider said keep) or legal (one said so, or the clock ran out). */
+  outcome?: ExternalDecision;
+  decisions: { role: Role; decision: ExternalDecision; by: string; at: string }[];
+}
+
+export interface ExternalDecisionInput {
+  actor: Actor;
+  decision: ExternalDecision;
+  notes?: string;
+}
+/** A running complaint becomes a regulator/media case; the contact's details stay in MongoDB. */
+export interface ExternalFlagInput {
+  actor: Actor;
+  source: ComplaintSource;
+  notes?: string;
+}
+export interface DirectorDecisionInput {
+  actor: Actor;
+  decision: DirectorDecision;
+  notes?: string;
 }
 
 export interface TriageInput {
@@ -185,4 +231,7 @@ export const surveyUpdate = defineUpdate<ComplaintState, [SurveyInput]>('recordS
 export const compensationUpdate = defineUpdate<ComplaintState, [CompensationInput]>('recordCompensation');
 export const approvalUpdate = defineUpdate<ComplaintState, [ApprovalInput]>('recordApproval');
 export const approvalRequestUpdate = defineUpdate<ComplaintState, [ApprovalRequestInput]>('requestApproval');
+export const externalDecisionUpdate = defineUpdate<ComplaintState, [ExternalDecisionInput]>('recordExternalDecision');
+export const externalFlagUpdate = defineUpdate<ComplaintState, [ExternalFlagInput]>('flagExternal');
+export const directorDecisionUpdate = defineUpdate<ComplaintState, [DirectorDecisionInput]>('recordDirectorDecision');
 export const stateQuery = defineQuery<ComplaintState>('caseState');

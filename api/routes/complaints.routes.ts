@@ -15,6 +15,9 @@ import {
   complaintSummary,
   complaintView,
   createComplaintBody,
+  directorDecisionBody,
+  externalDecisionBody,
+  externalFlagBody,
   feedbackBody,
   followUpBody,
   idempotencyHeaders,
@@ -44,6 +47,8 @@ interface ActionSpec<B extends ZodType, A> {
   toArg: (body: z.infer<B>, user: StaffUser, signAs?: Role) => A;
   errors?: ErrorCode[];
   rules?: string[];
+  /** Runs once the case accepted the action (a retried action too): what stays in MongoDB only. */
+  after?: (service: Service, id: string, body: z.infer<B>, user: StaffUser) => Promise<void>;
 }
 
 /** One staff action as a route: POST /complaints/{id}/<action>, forwarded to the case as a workflow update. */
@@ -65,7 +70,9 @@ function action<B extends ZodType, A>(spec: ActionSpec<B, A>): Mount {
       handler: async ({ params, body, user, headers }) => {
         const input = body as ActionInput;
         const made = (signAs?: Role) => spec.toArg(body, user, signAs);
-        return { status: 200, body: await service.act(params.id, user, spec.update, made, spec.action, input, headers['idempotency-key']) };
+        const out = await service.act(params.id, user, spec.update, made, spec.action, input, headers['idempotency-key']);
+        await spec.after?.(service, params.id, body, user);
+        return { status: 200, body: out };
       },
     });
 }
@@ -81,7 +88,15 @@ const ACTIONS: Mount[] = [
     toArg: withActor,
     errors: ['ALREADY_DONE'],
   }),
-  action({ action: 'triage', summary: 'Set severity, priority and validity; route the case', body: triageBody, update: msg.triageUpdate, toArg: withActor }),
+  action({
+    action: 'triage',
+    summary: 'Set severity, priority and validity; route the case',
+    body: triageBody,
+    update: msg.triageUpdate,
+    toArg: withActor,
+    rules: ['valid is required: triage decides whether the complaint is valid.', 'A regulator/media case stays major (422 INVALID_INPUT).'],
+    errors: ['INVALID_INPUT'],
+  }),
   action({
     action: 'feedback',
     summary: 'Record the branch feedback form (cause, action, who is responsible)',
@@ -107,7 +122,15 @@ const ACTIONS: Mount[] = [
       'not_reached records the try and the next one (retryAt, the policy’s notReachedRetry on a working day); neither it nor in_progress escalates.',
     ],
   }),
-  action({ action: 'pause', summary: 'Pause while awaiting the customer (deadlines stop)', body: noteBody, update: msg.pauseUpdate, toArg: withActor }),
+  action({
+    action: 'pause',
+    summary: 'Pause while awaiting the customer (deadlines stop)',
+    body: noteBody,
+    update: msg.pauseUpdate,
+    toArg: withActor,
+    rules: ['A regulator/media case’s 24 h decision clock cannot be paused (409 EXTERNAL_CLOCK_NOT_PAUSABLE).'],
+    errors: ['EXTERNAL_CLOCK_NOT_PAUSABLE'],
+  }),
   action({ action: 'resume', summary: 'Resume with the time that was left', body: noteBody, update: msg.resumeUpdate, toArg: withActor }),
   action({ action: 'escalate', summary: 'Escalate to the next level now', body: noteBody, update: msg.escalateUpdate, toArg: withActor }),
   action({
@@ -116,7 +139,7 @@ const ACTIONS: Mount[] = [
     body: noteBody,
     update: msg.closeUpdate,
     toArg: withActor,
-    errors: ['ROLE_NOT_ALLOWED', 'APPROVAL_PENDING'],
+    errors: ['ROLE_NOT_ALLOWED', 'APPROVAL_PENDING', 'EXTERNAL_DECISION_PENDING'],
     rules: ['A case with an undecided approval request does not close (409 APPROVAL_PENDING).'],
   }),
   action({
@@ -147,7 +170,7 @@ const ACTIONS: Mount[] = [
       'While an approval request is undecided only a repair is recorded (409 APPROVAL_PENDING).',
       'The defect label stays in MongoDB; the case works with its id and the label is joined back on read.',
     ],
-    errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE', 'APPROVAL_PENDING'],
+    errors: ['REPAIR_OR_COMPENSATE', 'INVALID_STATE', 'APPROVAL_PENDING', 'NOT_CONFIRMED_VALID'],
   }),
   action({
     action: 'approval-requests',
@@ -170,6 +193,37 @@ const ACTIONS: Mount[] = [
       'reason is required to refuse (422 RULE_VIOLATED, rule required_to_refuse); it stays in MongoDB and shows in the case file.',
       'An approved arbitration_lawsuit hands the case to legal.',
     ],
+  }),
+  action({
+    action: 'external-decision',
+    summary: 'Regulator/media case: the director or the VP decides (keep it in the center, or hand it to legal now)',
+    body: externalDecisionBody,
+    update: msg.externalDecisionUpdate,
+    toArg: withActor,
+    rules: [
+      'Each of the policy’s deciders (director, VP) decides once within 24 h; without every decision the case reaches legal by itself.',
+      'One legal decision hands the case to legal at once; the center keeps it only when every decider says keep.',
+    ],
+    errors: ['ALREADY_DONE'],
+  }),
+  action({
+    action: 'external-flag',
+    summary: 'A running complaint became a regulator, consumer-association or media case: the 24 h decision clock starts',
+    body: externalFlagBody,
+    update: msg.externalFlagUpdate,
+    toArg: ({ source, notes }, u) => ({ actor: actor(u), source, notes }),
+    // The contact's details are personal data: MongoDB only, never the workflow.
+    after: (service, id, body, user) => service.keepExternalContact(id, user, body.contact),
+    rules: ['Only an open or paused case that is not yet external (409 ALREADY_DONE); a paused one resumes, since this clock never pauses.'],
+    errors: ['ALREADY_DONE', 'INVALID_INPUT'],
+  }),
+  action({
+    action: 'director-decision',
+    summary: 'Staff or crew complaint: the director re-decides (rehandle) or ends the ladder (upheld, dismissed)',
+    body: directorDecisionBody,
+    update: msg.directorDecisionUpdate,
+    toArg: withActor,
+    rules: ['Only at step director_decision; rehandle only before the second handling (409 INVALID_STATE).'],
   }),
 ];
 

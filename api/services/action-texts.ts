@@ -35,3 +35,27 @@ export async function joinText(models: Models, caseId: string): Promise<(data: R
     return text ? { ...rest, ...text } : rest;
   };
 }
+
+export interface ExternalContact {
+  name: string;
+  organization: string;
+  program?: string;
+  phone?: string;
+  email?: string;
+}
+
+/** A regulator/media case's contact: one document per case beside the action texts, never joined into the history. */
+export async function keepContact(models: Models, caseId: string, by: string, contact: ExternalContact): Promise<void> {
+  await insertOnce(() =>
+    models.ActionText.updateOne(
+      { _id: `${caseId}:external-contact` },
+      { $setOnInsert: { caseId, ref: 'external-contact', by, createdAt: new Date(), text: contact } },
+      { upsert: true },
+    ),
+  );
+}
+
+export async function externalContact(models: Models, caseId: string): Promise<ExternalContact | undefined> {
+  const doc = await models.ActionText.findById(`${caseId}:external-contact`).lean();
+  return (doc?.text as ExternalContact | undefined) ?? undefined;
+}

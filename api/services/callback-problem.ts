@@ -25,6 +25,7 @@ export async function openProblemComplaint(
     category: problem.category,
     description: problem.description,
     severity: problem.severity,
+    finding: problem.finding,
   });
   if (!parsed.success) {
     throw new AppError('INVALID_INPUT', `the customer record of contract ${cb.contractNo} lacks what a complaint needs`, [

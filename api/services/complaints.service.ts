@@ -4,9 +4,16 @@ import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { insertOnce, type Models } from '../../db/models';
 import { authorize, maySeeComplainant, type ActionInput, type CaseFacts, type ComplaintAction } from '../../domain/authority';
-import type { Role } from '../../domain/roles';
+import { expandRoles, type Role } from '../../domain/roles';
 import { inScope } from '../../domain/scope';
-import { effectiveSeverity, initialLevel, isExternalSource, type ComplaintKind } from '../../domain/complaint.rules';
+import {
+  EXTERNAL_CONTACT_VIEWERS,
+  effectiveSeverity,
+  goesStraightToLegal,
+  initialLevel,
+  isExternalSource,
+  type ComplaintKind,
+} from '../../domain/complaint.rules';
 import { durationMs } from '../../domain/duration';
 import type { Policy } from '../../domain/policy';
 import type { CreateComplaintBody, ListComplaintsQuery } from '../../schemas/complaint.schema';
@@ -16,7 +23,7 @@ import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter, startCase } from './case-workflows';
 import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
-import { joinText, keepText, splitText } from './action-texts';
+import { externalContact, joinText, keepContact, keepText, splitText, type ExternalContact } from './action-texts';
 import { assignedCases, complaintFileExtras } from './case-file';
 import { defectId, defectLabels, withLabels } from './defects';
 import { stateSummary, summary, type ComplaintDocLean } from './complaint-views';
@@ -76,7 +83,8 @@ export function createComplaintService(deps: ComplaintDeps) {
       source: body.source,
       contractNo: body.contractNo,
       branch: body.branch,
-      severity: body.severity ?? (isExternalSource(body.source) ? 'major' : undefined),
+      ...(body.finding ? { finding: body.finding } : {}),
+      severity: body.severity ?? (isExternalSource(body.source) || goesStraightToLegal(body.source) ? 'major' : undefined),
       priority: body.priority,
       repeat,
       openedBy: user.sub,
@@ -126,6 +134,8 @@ export function createComplaintService(deps: ComplaintDeps) {
         if (!existing || existing.requestHash !== requestHash) throw keyReused();
       }
     }
+    // The journalist's or regulator's details go to MongoDB before the case starts; never to Temporal.
+    if (body.externalContact) await keepContact(models, id, user.sub, body.externalContact);
     // A new case answers as it opens; a repeat answers the case as its file stands (it may have moved on, or closed).
     await startWorkflow(input, body);
     const doc = existing ? await models.Complaint.findById(id).lean() : undefined;
@@ -171,6 +181,7 @@ export function createComplaintService(deps: ComplaintDeps) {
         approvalRequests: (doc.approvalRequests ?? []) as Record<string, unknown>[],
         ...extras,
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
+        externalContact: expandRoles(user.roles).some((r) => EXTERNAL_CONTACT_VIEWERS.includes(r)) ? await externalContact(models, id) : undefined,
         history: events.map((e) => ({
           at: e.at.toISOString(),
           type: e.type,
@@ -207,6 +218,9 @@ export function createComplaintService(deps: ComplaintDeps) {
 
     /** 404 unless the case exists and lies in the caller's branches (an unassigned one: the hotline's). */
     findVisible,
+
+    /** Keeps the contact of a re-flagged case (once; a retry changes nothing). */
+    keepExternalContact: (id: string, user: StaffUser, contact: ExternalContact) => keepContact(models, id, user.sub, contact),
 
     /**
      * Forwards a staff action as a workflow update once the authority rule allows it on the case as last projected

@@ -25,7 +25,7 @@ describe('an approval is a step of the case', () => {
     const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     await handle.executeUpdate(approvalRequestUpdate, { args: [{ actor: actors.assistant, decision: 'refund_deposit_measured' }] });
     const asked = (await handle.query(stateQuery)).approvalRequests![0]!;
-    // Policy 2026.2: a reminder after PT24H, an escalation after PT48H.
+    // Policy 2026.3: a reminder after PT24H, an escalation after PT48H.
     expect(Date.parse(asked.remindAt!) - Date.parse(asked.at)).toBe(24 * HOUR);
     expect(Date.parse(asked.escalateAt!) - Date.parse(asked.at)).toBe(48 * HOUR);
     expect(asked).toMatchObject({ by: actors.assistant.sub, roles: ['vp'] });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   acknowledgeUpdate,
+  directorDecisionUpdate,
   closeUpdate,
   compensationUpdate,
   escalateUpdate,
@@ -14,7 +15,7 @@ import {
 } from '../../workflows/complaint.messages';
 import { shiftToWorkingDay } from '../../domain/calendar';
 import { updateRefusal, useCaseWorld } from '../support/harness';
-import { actors, complaintInput, history, HOUR, MINUTE, openCase } from '../support/fixtures';
+import { actors, complaintInput, history, HOUR, MINUTE, openCase, policyWith } from '../support/fixtures';
 
 const w = useCaseWorld('time-skipping');
 const DAY = 24 * HOUR;
@@ -23,7 +24,9 @@ const minutesAfter = (at: Date, start: number) => Math.round((at.getTime() - sta
 
 describe('complaint cases under time skipping', () => {
   it('puts a media complaint in legal hands within 24 h and tells legal and an executive at once', async () => {
-    const input = complaintInput({ source: 'media', severity: undefined, priority: undefined });
+    // A case on a policy from before the director's and VP's decision clock (complaint-ladder-ends.test.ts has the new one).
+    const policy = policyWith((p) => delete p.complaint.externalDecisionBy);
+    const input = complaintInput({ source: 'media', severity: undefined, priority: undefined, policy });
     const handle = await openCase(w.env.client, w.db.models, w.taskQueue, input);
     const start = (await handle.describe()).startTime.getTime();
     await w.env.sleep(23 * HOUR);
@@ -145,7 +148,10 @@ describe('complaint cases under time skipping', () => {
     expect(afterEng).toMatchObject({ routedTo: 'branch', step: 'branch_feedback' });
     await h.executeUpdate(feedbackUpdate, { args: [{ actor: actors.branch, cause: 'c', action: 'fix', responsible: 'crew' }] });
     const unsatisfied = await h.executeUpdate(followUpUpdate, { args: [{ actor: actors.assistant, customerSatisfied: false }] });
-    expect(unsatisfied).toMatchObject({ level: 'director', secondHandling: true, routedTo: 'branch', step: 'branch_feedback' });
+    // The director re-decides first (recorded), then the branch handles it a second time.
+    expect(unsatisfied).toMatchObject({ level: 'director', step: 'director_decision' });
+    const decided = await h.executeUpdate(directorDecisionUpdate, { args: [{ actor: actors.director, decision: 'rehandle' }] });
+    expect(decided).toMatchObject({ level: 'director', secondHandling: true, routedTo: 'branch', step: 'branch_feedback' });
   });
 
   it('refuses actions that do not fit the state with stable codes', async () => {

@@ -324,6 +324,8 @@ describe('case actions', () => {
     expect(refund.status).toBe(409);
     expect(refund.body.error.code).toBe('REPAIR_OR_COMPENSATE');
     expect((await act(body.id, 'compensation', { type: 'refund', defect: 'door-scratch', amount: 120 })).status).toBe(200);
+    // The fixed allowance follows triage's confirmation that the complaint is valid.
+    expect((await act(body.id, 'triage', { severity: 'general', priority: 'high', valid: true }, 'supervisor')).status).toBe(200);
     const a1 = await act(body.id, 'compensation', { type: 'allowance' });
     const a2 = await act(body.id, 'compensation', { type: 'allowance' });
     expect(a2.body.remedies).toEqual(a1.body.remedies);
