@@ -35,6 +35,9 @@ const envSchema = z.object({
   METRICS_PORT: port(9464),
   // Sleeping cases need no memory: a bounded cache keeps worker RSS flat however many cases are open (bench/RESULTS.md).
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(1000),
+  // A workflow bundle built beforehand (bundleWorkflowCode; npm run cluster builds one per start): a restarted worker
+  // polls again without bundling the workflows first (about 2.6 CPU-s, 15 s on a loaded 2-core machine).
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });
 
 const checkedEnv = envSchema.superRefine((e, ctx) => {

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '' } : undefined,
     policy,
     maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+    workflowBundlePath: config.WORKFLOW_BUNDLE,
   });
   logger.info(
     {

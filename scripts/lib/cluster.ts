@@ -1,6 +1,8 @@
 // The production topology on one machine: PostgreSQL, two Temporal server nodes behind a balancer, the Web UI,
 // FerretDB on PostgreSQL, two workers and two API replicas. Used by `npm run cluster` and the cluster tests.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../../worker/create-worker';
 import path from 'node:path';
 import { startFerretDb } from './ferretdb';
 import { startPostgres } from './postgres';
@@ -34,6 +36,16 @@ export interface ClusterOptions {
 }
 
 export const NAMESPACE = 'default';
+
+/** Webpack's progress lines stay out of the cluster's output; warnings and errors still show. */
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(`[workflow bundle] ${m}`),
+  error: (m: string) => console.error(`[workflow bundle] ${m}`),
+};
 export const HISTORY_SHARDS = 16;
 export const CLUSTER_PARTS = { nodes: ['temporal-1', 'temporal-2'], workers: ['worker-1', 'worker-2'], apis: ['api-1', 'api-2'] } as const;
 
@@ -124,6 +136,11 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const missing = missingClusterTools();
   if (missing.length) throw new StartError('cluster', `not installed: ${missing.join(', ')}`, 'run bash scripts/install.sh --cluster');
   mkdirSync(opts.dataDir, { recursive: true });
+  // The workflows bundled once, while the servers start: every worker (and every restart of one after a crash) loads
+  // this file instead of bundling again. Rebuilt at each cluster start, so it is the code the cluster was started with.
+  const bundlePath = path.join(opts.dataDir, 'workflow-bundle.js');
+  const bundled = bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger }).then(({ code }) => writeFileSync(bundlePath, code));
+  bundled.catch(() => undefined); // awaited below; a failure is reported there
   await assertPortsFree([
     { part: 'Temporal frontend (balanced)', port: ports.frontend, env: 'CLUSTER_TEMPORAL_PORT' },
     ...ports.nodes.flatMap((n, i) =>
@@ -153,8 +170,14 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   }
   const mongoUri = mongo.uri('service_cases');
   const appEnv = { ...process.env, ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: opts.jwtSecret };
+  await bundled.catch((err: Error) => {
+    throw new StartError('workflow bundle', `bundling workflows/ failed (${err.message.split('\n')[0]})`, 'run npx tsc --noEmit -p . and correct what it names');
+  });
   CLUSTER_PARTS.workers.forEach((name, i) =>
-    supervisor.start({ name, cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], env: { ...appEnv, SERVICE_NAME: name, METRICS_PORT: String(ports.workerMetrics[i]) }, tier: 0, restart: true }),
+    supervisor.start({
+      name, cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], tier: 0, restart: true,
+      env: { ...appEnv, SERVICE_NAME: name, METRICS_PORT: String(ports.workerMetrics[i]), WORKFLOW_BUNDLE: bundlePath },
+    }),
   );
   CLUSTER_PARTS.apis.forEach((name, i) =>
     supervisor.start({

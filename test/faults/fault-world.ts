@@ -7,6 +7,42 @@ import { webhookSignature } from '../../activities/notification.activities';
 
 export const WEBHOOK_SECRET = 'fault-suite-webhook-secret';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const suiteStarted = Date.now();
+
+/** One progress line, with the minutes since the suite began: a slow run says what it is doing while it does it. */
+export function progress(scenario: string, line: string): void {
+  const t = (Date.now() - suiteStarted) / 1000;
+  console.log(`[faults ${String(Math.floor(t / 60)).padStart(2, '0')}:${String(Math.floor(t % 60)).padStart(2, '0')}] ${scenario}: ${line}`);
+}
+
+/**
+ * Polls `probe` until `done` holds; logs what it waits for every `logEveryMs`; when `timeoutMs` runs out it throws
+ * naming what it waited for and the last state it saw. Every wait in the suite goes through here or has its own bound.
+ */
+export async function waitFor<T>(
+  scenario: string,
+  what: string,
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  opts: { timeoutMs: number; intervalMs?: number; logEveryMs?: number; show?: (value: T) => string },
+): Promise<T> {
+  const started = Date.now();
+  const show = opts.show ?? ((v: T) => JSON.stringify(v)?.slice(0, 400) ?? String(v));
+  let lastLog = started;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    const waited = Date.now() - started;
+    if (waited > opts.timeoutMs) {
+      throw new Error(`${scenario}: gave up after ${Math.round(waited / 1000)} s waiting for ${what}; last: ${show(value)}`);
+    }
+    if (Date.now() - lastLog >= (opts.logEveryMs ?? 30_000)) {
+      lastLog = Date.now();
+      progress(scenario, `waiting ${Math.round(waited / 1000)} s for ${what}: ${show(value)}`);
+    }
+    await sleep(opts.intervalMs ?? 1000);
+  }
+}
 
 /** A receiver the test owns: answers 200 by default; `failAlternate`/`delayMs` make it fail half the calls and be slow. */
 export interface Receiver {
@@ -54,6 +90,9 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(200).end();
     });
   });
+  // Longer than any client's keep-alive (undici: 4 s): else the server closes an idle socket as a worker reuses it, and
+  // that post fails with "other side closed" and waits out its retry backoff (a fault the scenario did not inject).
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   // Workers hold keep-alive connections to it: close them too, or close() waits for them forever.

@@ -58,6 +58,7 @@ describe('parseEnv', () => {
       POLICY_FILE: '/etc/policy.json',
       WEBHOOK_URL: 'https://hooks.example/cases',
       WEBHOOK_SECRET: 'a-webhook-signing-key',
+      WORKFLOW_BUNDLE: '/srv/workflow-bundle.js',
     });
     expect(env.NODE_ENV).toBe('production');
     expect(env.PORT).toBe(8080);
@@ -67,6 +68,7 @@ describe('parseEnv', () => {
     expect(env.BODY_LIMIT).toBe('1mb');
     expect(env.POLICY_FILE).toBe('/etc/policy.json');
     expect(env.WEBHOOK_URL).toBe('https://hooks.example/cases');
+    expect(env.WORKFLOW_BUNDLE).toBe('/srv/workflow-bundle.js');
   });
 
   it('requires a signing secret of 16+ characters once a WEBHOOK_URL is set', () => {
