@@ -29,7 +29,12 @@ export const externalContactSchema = z
     organization: text(200).describe('Newspaper, TV station, regulator or association'),
     program: text(200).optional().describe('The column or programme a journalist works for'),
     phone: phoneSchema.optional(),
-    email: z.email().max(200).optional(),
+    // A plain pattern, not z.email(): the OpenAPI document then states exactly what the server accepts.
+    email: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/, { message: 'must be an email address such as desk@example.com' })
+      .optional(),
   })
   .strict();
 
