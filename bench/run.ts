@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { fork, execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -11,8 +11,10 @@ import { createModels } from '../db/models';
 import { costsOf } from './histories';
 import { apiIntakeRate, bareStartRate } from './load';
 import { renderResults } from './report';
+import { benchPolicy } from './bench-policy';
+import { ownSections, RESULTS_FILE } from './results-section';
 import { rssMB, startClusterStack, startStack } from '../scripts/lib/throwaway-stack';
-import { bareStorm, contractStorm, steadyEscalations, type ContractPlan } from './storm';
+import { bareStorm, contractStorm, steadyEscalations } from './storm';
 import { warrantyUnderTimeSkipping } from './warranty';
 
 /** small: CI smoke (a minute or two); default: 1k-case storms; full: 10k-case storms and 10k open cases. */
@@ -37,26 +39,9 @@ const STEADY_RATE = 10;
 
 const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
-/** The default policy, with a contract's first call `leadMs` after signing and its overdue escalation `gapMs` later, on no calendar. */
-function benchPolicy(): { file: string; plan: ContractPlan } {
-  const policy = JSON.parse(readFileSync(path.join(__dirname, '../config/policy.default.json'), 'utf8'));
-  const s = (ms: number) => `PT${Math.round(ms / 1000)}S`;
-  policy.version = `${policy.version}-bench`;
-  policy.callbacks.afterSigning = s(SIZES.leadMs);
-  policy.callbacks.reminderAfter = s(SIZES.gapMs / 2);
-  policy.callbacks.overdueAfter = s(SIZES.gapMs);
-  // Weekends and holidays would move calls to the next working day and spread the storm; the bench wants one instant.
-  policy.calendar.weekends = [];
-  policy.calendar.publicHolidays = [];
-  policy.calendar.makeUpWorkdays = [];
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-policy-')), 'policy.json');
-  writeFileSync(file, JSON.stringify(policy, null, 2));
-  return { file, plan: { afterSigningMs: SIZES.leadMs, overdueAfterMs: SIZES.gapMs } };
-}
-
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const { file, plan } = benchPolicy();
+  const { file, plan } = benchPolicy(SIZES.leadMs, SIZES.gapMs);
   if (!(ENGINE in ENGINES)) throw new Error(`BENCH_ENGINE must be dev or cluster, not ${ENGINE}`);
   log(`scale ${SCALE}, engine ${ENGINE}: starting ${ENGINES[ENGINE].label}`);
   const stack = await ENGINES[ENGINE].start(file);
@@ -125,14 +110,12 @@ async function main(): Promise<void> {
       warranty: skipping.warranty,
     };
     writeFileSync(path.join(__dirname, ENGINES[ENGINE].results), `${JSON.stringify(results, null, 2)}\n`);
-    // RESULTS.md shows each engine's last run; the worklist section comes from its own run (npm run bench:worklist) and is kept.
+    // RESULTS.md shows each engine's last run; the sections of the other bench commands are kept.
     const runs = Object.values(ENGINES)
       .map((e) => path.join(__dirname, e.results))
       .filter((f) => existsSync(f))
       .map((f) => JSON.parse(readFileSync(f, 'utf8')));
-    const previous = readFileSync(path.join(__dirname, 'RESULTS.md'), 'utf8');
-    const worklist = previous.includes('\n## Worklist') ? previous.slice(previous.indexOf('\n## Worklist')) : '';
-    writeFileSync(path.join(__dirname, 'RESULTS.md'), `${renderResults(runs).trimEnd()}\n${worklist}`);
+    writeFileSync(RESULTS_FILE, `${renderResults(runs).trimEnd()}\n${ownSections()}`);
     console.log(JSON.stringify(results, null, 2));
   } finally {
     bareWorker.kill('SIGINT');

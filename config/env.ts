@@ -35,6 +35,11 @@ const envSchema = z.object({
   METRICS_PORT: port(9464),
   // Sleeping cases need no memory: a bounded cache keeps worker RSS flat however many cases are open (bench/RESULTS.md).
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(1000),
+  // Task slots and pollers; unset keeps the values chosen from `npm run bench:tuning` (worker/create-worker.ts).
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1000).optional(),
+  WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).max(100).optional(),
+  WORKER_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).optional(),
+  WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1000).optional(),
   // A workflow bundle built beforehand (bundleWorkflowCode; npm run cluster builds one per start): a restarted worker
   // polls again without bundling the workflows first (about 2.6 CPU-s, 15 s on a loaded 2-core machine).
   WORKFLOW_BUNDLE: z.string().min(1).optional(),

@@ -15,8 +15,23 @@ export interface WorkerDeps {
   workflowBundlePath?: string;
   /** Workflows kept in memory between tasks; the rest replay from history when they wake. */
   maxCachedWorkflows?: number;
+  /** Task slots and pollers; each unset one keeps WORKER_TUNING's value. */
+  tuning?: Partial<WorkerTuning>;
   overrides?: Partial<WorkerOptions>;
 }
+
+export interface WorkerTuning {
+  workflowTaskSlots: number;
+  workflowPollers: number;
+  activitySlots: number;
+  localActivitySlots: number;
+}
+
+/**
+ * Chosen from `npm run bench:tuning` (bench/RESULTS.md, "Worker tuning"): on the measured 2-core machine the engine and
+ * FerretDB are the bottleneck, not the worker, so more slots than this only queue more writes on the database.
+ */
+export const WORKER_TUNING: WorkerTuning = { workflowTaskSlots: 40, workflowPollers: 10, activitySlots: 100, localActivitySlots: 100 };
 
 export function workflowsPath(): string {
   return path.join(__dirname, '../workflows/index.ts');
@@ -32,8 +47,10 @@ export async function createWorker({
   policy,
   workflowBundlePath,
   maxCachedWorkflows = 1000,
+  tuning,
   overrides,
 }: WorkerDeps): Promise<Worker> {
+  const t = Object.fromEntries(Object.entries(WORKER_TUNING).map(([k, v]) => [k, tuning?.[k as keyof WorkerTuning] ?? v])) as unknown as WorkerTuning;
   return Worker.create({
     connection,
     namespace,
@@ -43,6 +60,10 @@ export async function createWorker({
     // Bounded, not the SDK's heap-sized default (~2,300 on a 4 GiB heap): cases sleep for days, and an evicted case
     // costs one replay of its short (continue-as-new-bounded) history when it wakes; RSS then stays flat (bench).
     maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: t.workflowTaskSlots,
+    maxConcurrentWorkflowTaskPolls: Math.min(t.workflowPollers, t.workflowTaskSlots),
+    maxConcurrentActivityTaskExecutions: t.activitySlots,
+    maxConcurrentLocalActivityExecutions: t.localActivitySlots,
     ...overrides,
   });
 }

@@ -34,6 +34,12 @@ async function main(): Promise<void> {
     webhook: config.WEBHOOK_URL ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET ?? '' } : undefined,
     policy,
     maxCachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+    tuning: {
+      workflowTaskSlots: config.WORKER_WORKFLOW_TASK_SLOTS,
+      workflowPollers: config.WORKER_WORKFLOW_POLLERS,
+      activitySlots: config.WORKER_ACTIVITY_SLOTS,
+      localActivitySlots: config.WORKER_LOCAL_ACTIVITY_SLOTS,
+    },
     workflowBundlePath: config.WORKFLOW_BUNDLE,
   });
   logger.info(
