@@ -16,6 +16,7 @@ import { ownSections, RESULTS_FILE } from './results-section';
 import { rssMB, startClusterStack, startStack } from '../scripts/lib/throwaway-stack';
 import { bareStorm, contractStorm, steadyEscalations } from './storm';
 import { warrantyUnderTimeSkipping } from './warranty';
+import { runMain } from './bench-cli';
 
 /** small: CI smoke (a minute or two); default: 1k-case storms; full: 10k-case storms and 10k open cases. */
 const SCALE = (process.env.BENCH_SCALE ?? 'default') as 'small' | 'default' | 'full';
@@ -125,10 +126,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -12,6 +12,7 @@ import { loadPolicy } from '../config/policy';
 import { createModels } from '../db/models';
 import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
 import { writeResultsSection } from './results-section';
+import { runMain } from './bench-cli';
 
 const CASES = Number(process.env.BENCH_SLEEPING ?? 10_000);
 const CONCURRENCY = 32;
@@ -99,10 +100,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -11,6 +11,7 @@ import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
 import { benchPolicy } from './bench-policy';
 import { writeResultsSection } from './results-section';
 import { contractStorm, type Lateness } from './storm';
+import { runMain } from './bench-cli';
 
 const CASES = Number(process.env.BENCH_TUNING_CASES ?? 300);
 const LEAD_MS = Number(process.env.BENCH_TUNING_LEAD_MS ?? 90_000);
@@ -97,10 +98,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);
