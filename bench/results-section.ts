@@ -4,8 +4,8 @@ import path from 'node:path';
 
 export const RESULTS_FILE = path.join(__dirname, 'RESULTS.md');
 
-/** Sections written by their own commands; `npm run bench` rewrites everything before the first of them. */
-export const OWN_SECTIONS = ['## Worker tuning', '## Sleeping cases', '## Worklist'];
+/** Sections written by their own commands (Profile by hand); `npm run bench` rewrites everything before the first of them. */
+export const OWN_SECTIONS = ['## Profile', '## Worker tuning', '## Sleeping cases', '## Worklist'];
 
 /** Replaces the section that starts with `heading` up to the next `## ` heading, or appends it at the end. */
 export function writeResultsSection(heading: string, markdown: string): void {

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
           `| ${r.name} | ${r.slots} / ${r.pollers} | ${r.activities} / ${r.local} | ${r.drainSeconds} | ${r.latenessMs.p50} / ${r.latenessMs.p99} | ${r.workerCpuSeconds} | ${r.workerRssMB ?? '?'} | ${r.load} |`,
       ),
       '',
+      `Shortest drain: ${[...runs].sort((a, b) => a.drainSeconds - b.drainSeconds)[0]?.name}. One run per setting on a shared machine (load in the last column): read large gaps, not small ones.`,
       'Raw figures: `bench/results.tuning.json`.',
     ].join('\n'),
   );

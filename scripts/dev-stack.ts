@@ -7,6 +7,7 @@ import { startFerretDb } from './lib/ferretdb';
 import { startPostgres } from './lib/postgres';
 import { assertPortsFree, createSupervisor, waitForPort } from './lib/supervisor';
 import { DATA, nodeTs, ROOT, TOOLS } from './lib/tools';
+import { buildWorkflowBundle } from './lib/workflow-bundle';
 
 const fg = foreground('start', () => supervisor.stopAll());
 const supervisor = createSupervisor({ cwd: ROOT, logTo: 'console', onFatal: (m) => fg.fatal(m) });
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
   const externalMongo = Boolean(process.env.MONGODB_URI);
   mkdirSync(DATA, { recursive: true });
+  // Bundled here while the servers start, so the worker neither spends the CPU nor keeps webpack in its memory.
+  const bundle = buildWorkflowBundle(DATA);
 
   // Every port is checked before anything starts, so a clash stops the start with nothing left behind.
   await assertPortsFree([
@@ -66,7 +69,11 @@ async function main(): Promise<void> {
   if (!externalTemporal) await waitForPort('Temporal dev server', TEMPORAL_PORT, 60_000, () => fg.aborted);
 
   const appEnv: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: devSecret(), PORT: String(API_PORT) };
-  supervisor.start({ name: 'worker', cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], env: { ...appEnv, SERVICE_NAME: 'worker' }, tier: 0 });
+  const bundlePath = await bundle.ready;
+  supervisor.start({
+    name: 'worker', cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], tier: 0,
+    env: { ...appEnv, SERVICE_NAME: 'worker', WORKFLOW_BUNDLE: process.env.WORKFLOW_BUNDLE || bundlePath },
+  });
   supervisor.start({ name: 'api', cmd: nodeTs('api/main.ts')[0], args: nodeTs('api/main.ts')[1], env: { ...appEnv, SERVICE_NAME: 'api' }, tier: 0 });
   await waitForPort('API', API_PORT, 120_000, () => fg.aborted);
 

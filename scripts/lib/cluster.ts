@@ -1,8 +1,6 @@
 // The production topology on one machine: PostgreSQL, two Temporal server nodes behind a balancer, the Web UI,
 // FerretDB on PostgreSQL, two workers and two API replicas. Used by `npm run cluster` and the cluster tests.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../worker/create-worker';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startFerretDb } from './ferretdb';
 import { startPostgres } from './postgres';
@@ -10,6 +8,7 @@ import { startBalancer, type Balancer } from './tcp-balancer';
 import { ensureNamespace, nodeEnv, setupTemporalSchema, startNode, type NodePorts } from './temporal-server';
 import { assertPortsFree, freePort, portInUse, StartError, waitForPort, type Supervisor } from './supervisor';
 import { nodeTs, TOOLS } from './tools';
+import { buildWorkflowBundle } from './workflow-bundle';
 
 export interface ClusterPorts {
   postgres: number;
@@ -37,15 +36,6 @@ export interface ClusterOptions {
 
 export const NAMESPACE = 'default';
 
-/** Webpack's progress lines stay out of the cluster's output; warnings and errors still show. */
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => console.warn(`[workflow bundle] ${m}`),
-  error: (m: string) => console.error(`[workflow bundle] ${m}`),
-};
 export const HISTORY_SHARDS = 16;
 export const CLUSTER_PARTS = { nodes: ['temporal-1', 'temporal-2'], workers: ['worker-1', 'worker-2'], apis: ['api-1', 'api-2'] } as const;
 
@@ -138,9 +128,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   mkdirSync(opts.dataDir, { recursive: true });
   // The workflows bundled once, while the servers start: every worker (and every restart of one after a crash) loads
   // this file instead of bundling again. Rebuilt at each cluster start, so it is the code the cluster was started with.
-  const bundlePath = path.join(opts.dataDir, 'workflow-bundle.js');
-  const bundled = bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger }).then(({ code }) => writeFileSync(bundlePath, code));
-  bundled.catch(() => undefined); // awaited below; a failure is reported there
+  const bundled = buildWorkflowBundle(opts.dataDir);
   await assertPortsFree([
     { part: 'Temporal frontend (balanced)', port: ports.frontend, env: 'CLUSTER_TEMPORAL_PORT' },
     ...ports.nodes.flatMap((n, i) =>
@@ -170,9 +158,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   }
   const mongoUri = mongo.uri('service_cases');
   const appEnv = { ...process.env, ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: opts.jwtSecret };
-  await bundled.catch((err: Error) => {
-    throw new StartError('workflow bundle', `bundling workflows/ failed (${err.message.split('\n')[0]})`, 'run npx tsc --noEmit -p . and correct what it names');
-  });
+  const bundlePath = await bundled.ready;
   CLUSTER_PARTS.workers.forEach((name, i) =>
     supervisor.start({
       name, cmd: nodeTs('worker/main.ts')[0], args: nodeTs('worker/main.ts')[1], tier: 0, restart: true,

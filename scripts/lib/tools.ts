@@ -17,5 +17,7 @@ export const TOOLS = {
 
 /** Runs a TypeScript entry point in ONE node process (tsx as a loader, no wrapper) so signals reach the app itself. */
 export function nodeTs(entry: string): [string, string[]] {
-  return [process.execPath, ['--import', 'tsx', entry]];
+  // NODE_CPU_PROF_DIR: each process writes a V8 CPU profile there on exit (Node refuses --cpu-prof in NODE_OPTIONS).
+  const prof = process.env.NODE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.NODE_CPU_PROF_DIR}`] : [];
+  return [process.execPath, [...prof, '--import', 'tsx', entry]];
 }
