@@ -117,11 +117,19 @@ export interface CaseFacts {
   approvals?: readonly { decision: ApprovalDecision; approved: boolean; role: Role }[];
 }
 
+/** Who pays a claim (DOMAIN section 3): the crew (regional president approves) or nobody else, the company (VP). */
+export const PAYERS = ['crew', 'company'] as const;
+export type Payer = (typeof PAYERS)[number];
+/** The decision of the matrix each payer's claim needs. */
+export const PAYER_DECISION: Record<Payer, ApprovalDecision> = { crew: 'claim_crew_pays', company: 'claim_company_pays' };
+
 /** The parts of an action's input the rule looks at. */
 export interface ActionInput {
   type?: Remedy;
   amount?: number;
   decision?: ApprovalDecision;
+  /** Who pays a compensation above the allowance; absent (requests before the field): either claim decision answers. */
+  payer?: Payer;
 }
 
 export interface AuthorityContext {
@@ -161,7 +169,12 @@ export function approversText(decision: ApprovalDecision, authority: AuthorityPo
 export function approvalNeeded(input: ActionInput, ctx: AuthorityContext): readonly ApprovalDecision[] {
   const authority = ctx.authority ?? DEFAULT_AUTHORITY;
   if (input.type === 'refund') return authority.remedyApprovals.refund;
-  if (input.type === 'compensation' && (input.amount ?? 0) > ctx.allowance) return authority.remedyApprovals.compensation;
+  if (input.type === 'compensation' && (input.amount ?? 0) > ctx.allowance) {
+    const options = authority.remedyApprovals.compensation;
+    if (!input.payer) return options;
+    const decision = PAYER_DECISION[input.payer];
+    return options.includes(decision) ? [decision] : options;
+  }
   return [];
 }
 
