@@ -213,7 +213,7 @@ export function maySeeComplainant(kind: ComplaintKind, roles: readonly Role[]): 
   return roles.some((r) => handlers.includes(r));
 }
 
-export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome', 'correct', 'adjust', 'customer'] as const;
+export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome', 'correct', 'adjust', 'customer', 'cancel-request', 'cancel-decision'] as const;
 export type ContractAction = (typeof CONTRACT_ACTIONS)[number];
 
 /** Roles per contract action; the assistants, their managers and the branch make and record the calls, the VP cancels. */
@@ -228,6 +228,9 @@ export const CONTRACT_ROLES: Record<ContractAction, readonly Role[]> = {
   adjust: CS,
   // The customer's phone: the staff who call the customer (personal data, MongoDB only).
   customer: ['assistant', 'supervisor', 'director', 'branch'],
+  // The handlers of the contract ask for a cancellation; the matrix's approver of cancel_order decides it.
+  'cancel-request': ['assistant', 'supervisor', 'director', 'branch'],
+  'cancel-decision': ['director', 'legal', 'regional_president', 'vp', 'executive'],
 };
 
 /** The contract side of the rule: cancelling an order is a decision of the matrix (cancel_order), so only its approver records it. */
@@ -242,7 +245,13 @@ export function authorizeContract(
     return refuse('ROLE_NOT_ALLOWED', `${action} needs one of the roles: ${CONTRACT_ROLES[action].join(', ')}`);
   }
   if (action === 'milestone' && input.type === 'cancelled' && !mayApprove(roles, 'cancel_order', authority)) {
-    return refuse('APPROVAL_REQUIRED', `cancelling a contract is decided by ${approversText('cancel_order', authority)}`);
+    const how = 'ask for it with POST /v1/contracts/{contractNo}/cancellation-requests';
+    return refuse('APPROVAL_REQUIRED', `cancelling a contract is decided by ${approversText('cancel_order', authority)}; ${how}`);
+  }
+  if (action === 'cancel-decision') {
+    const signAs = mayApprove(roles, 'cancel_order', authority);
+    if (!signAs) return refuse('ROLE_NOT_ALLOWED', `cancel_order is decided by ${approversText('cancel_order', authority)}`);
+    return { ok: true, signAs };
   }
   return { ok: true };
 }
