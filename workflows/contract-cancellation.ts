@@ -2,6 +2,7 @@
 // policy, the approver decides; only an approval cancels the calls not yet made. Calls keep coming due meanwhile.
 import { approvalTimes, nextApprovalTime } from '../domain/approval.rules';
 import { approverRoles, authorizeContract } from '../domain/authority';
+import { expandRoles } from '../domain/roles';
 import { pendingView, type CancellationRequest, type CancellationView } from '../domain/cancellation.rules';
 import type { RegisterAction } from './contract-actions';
 import { iso, SYSTEM, type ContractSchedule, type Timer } from './contract-schedule';
@@ -71,7 +72,8 @@ export function registerContractCancellation(k: ContractSchedule, on: RegisterAc
     authorize: (arg) => {
       const verdict = authorizeContract(arg.actor, 'cancel-decision', {}, authority());
       if (!verdict.ok) reject(verdict.code, verdict.message);
-      if (!arg.actor.roles.includes(arg.role)) reject('ROLE_NOT_ALLOWED', `the decision is signed under a role the approver holds, not ${arg.role}`);
+      if (!expandRoles(arg.actor.roles).includes(arg.role))
+        reject('ROLE_NOT_ALLOWED', `the decision is signed under a role the approver holds, not ${arg.role}`);
     },
     check: () => {
       if (k.m.cancelledAt !== undefined) reject('CONTRACT_CANCELLED', 'the contract is already cancelled');
