@@ -24,7 +24,7 @@ export interface ComplaintSnapshot {
   valid: boolean;
   deadline?: { step: Step; startedAt: string; dueAt: string; warningsSent: number; remainingMs?: number };
   closedAt?: string;
-  remedies: { type: Remedy; defect?: string; amount?: number; currency: string; by: string; at: string }[];
+  remedies: { type: Remedy; defect?: string; amount?: number; currency: string; by: string; at: string; payer?: string }[];
   approvals: { decision: ApprovalDecision; approved: boolean; role: Role; by: string; at: string }[];
   policyVersion: string;
   firstCallbackOnTime?: boolean;

@@ -1,6 +1,7 @@
 // Writes of a contract's file: its events, the contract projection, the callbacks a change touched, the notices.
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
+import type { PendingApproval } from '../domain/approval.rules';
 import type { Role } from '../domain/roles';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones } from '../domain/schedule.rules';
 import { createNotices } from './notification.activities';
@@ -35,6 +36,8 @@ export interface ContractProjection {
   policyVersion: string;
   /** Absent from runs before calendars-as-data: the stored plan is then left as it is. */
   plan?: PlanItem[];
+  /** The waiting cancellation request, null once decided; absent on schedules that never had one. */
+  cancellation?: PendingApproval | null;
 }
 
 export interface ScheduleChangeInput {
@@ -95,9 +98,15 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean, 
           milestones: contract.milestones,
           policyVersion: contract.policyVersion,
           ...(contract.plan ? { plan: contract.plan } : {}),
+          ...(contract.cancellation !== undefined ? { cancellationRequest: contract.cancellation } : {}),
         },
       },
     );
+  }
+
+  /** The approver's worklist item of a waiting cancellation; schedules that never had a request write none. */
+  function cancellationItem(contractNo: string, seq: number, contract: ContractProjection) {
+    return contract.cancellation === undefined ? undefined : worklist.cancellation(contractNo, seq, contract.branch, contract.cancellation);
   }
 
   async function writeCallback(contractNo: string, branch: string, at: Date, c: CallbackChange) {
@@ -138,6 +147,7 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean, 
       const [result] = await Promise.all([
         writeEntry(contractNo, contract.branch, { seq, event, notify }),
         project(contractNo, seq, contract),
+        cancellationItem(contractNo, seq, contract),
         Promise.all(callbacks.map((c) => writeCallback(contractNo, contract.branch, at, c))),
       ]);
       return { notificationsCreated: result.notificationsCreated, notificationIds: posted(result.notificationIds) };
@@ -155,6 +165,7 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean, 
       const [written] = await Promise.all([
         Promise.all(entries.map((e) => writeEntry(contractNo, contract.branch, e))),
         project(contractNo, lastSeq, contract),
+        cancellationItem(contractNo, lastSeq, contract),
         Promise.all(callbacks.map((c) => writeCallback(contractNo, contract.branch, at, c))),
       ]);
       return {

@@ -5,6 +5,8 @@ import {
   approvalItemId,
   approvalWork,
   callbackWork,
+  cancellationItemId,
+  cancellationWork,
   callKey,
   caseKey,
   complaintWork,
@@ -108,6 +110,12 @@ export function worklistWriter(models: Models) {
         { caseKey: caseKey('complaint', complaintId), kind: 'approval', open: true, seq: { $lt: seq }, _id: { $nin: open.map((x) => x.id) } },
         { $set: { open: false, settledAt: now, seq, updatedAt: now } },
       );
+    },
+
+    /** A contract's waiting cancellation as its approvers' item; null (decided) settles it. */
+    async cancellation(contractNo: string, seq: number, branch: string, pending: PendingApproval | null): Promise<void> {
+      const base: ItemBase = { caseType: 'contract', caseId: contractNo, contractNo, branch };
+      await put(cancellationItemId(contractNo), base, cancellationWork(contractNo, pending), seq, undefined);
     },
 
     /** A call at the version the schedule wrote. */

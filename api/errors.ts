@@ -58,6 +58,7 @@ const CASE_ERROR_STATUS: Record<CaseErrorCode, number> = {
   OUTCOME_ALREADY_RECORDED: 409,
   CALLBACK_NOT_DUE: 409,
   CALLBACK_DATE_IN_PAST: 422,
+  CANCELLATION_NOT_REQUESTED: 409,
 };
 
 export type ErrorCode = keyof typeof API_ERROR_STATUS | CaseErrorCode;

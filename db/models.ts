@@ -148,6 +148,8 @@ const contractSchema = new Schema(
     milestones: { type: Schema.Types.Mixed, default: {} },
     // Calls planned but not yet due, with the calendar version each was planned with.
     plan: { type: [Schema.Types.Mixed], default: undefined },
+    // The cancellation request waiting for its approver (null once decided): who asked, when, its clock.
+    cancellationRequest: { type: Schema.Types.Mixed, default: undefined },
     stateSeq: { type: Number, default: 0 },
   },
   opts,

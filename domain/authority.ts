@@ -117,11 +117,19 @@ export interface CaseFacts {
   approvals?: readonly { decision: ApprovalDecision; approved: boolean; role: Role }[];
 }
 
+/** Who pays a claim (DOMAIN section 3): the crew (regional president approves) or nobody else, the company (VP). */
+export const PAYERS = ['crew', 'company'] as const;
+export type Payer = (typeof PAYERS)[number];
+/** The decision of the matrix each payer's claim needs. */
+export const PAYER_DECISION: Record<Payer, ApprovalDecision> = { crew: 'claim_crew_pays', company: 'claim_company_pays' };
+
 /** The parts of an action's input the rule looks at. */
 export interface ActionInput {
   type?: Remedy;
   amount?: number;
   decision?: ApprovalDecision;
+  /** Who pays a compensation above the allowance; absent (requests before the field): either claim decision answers. */
+  payer?: Payer;
 }
 
 export interface AuthorityContext {
@@ -161,7 +169,12 @@ export function approversText(decision: ApprovalDecision, authority: AuthorityPo
 export function approvalNeeded(input: ActionInput, ctx: AuthorityContext): readonly ApprovalDecision[] {
   const authority = ctx.authority ?? DEFAULT_AUTHORITY;
   if (input.type === 'refund') return authority.remedyApprovals.refund;
-  if (input.type === 'compensation' && (input.amount ?? 0) > ctx.allowance) return authority.remedyApprovals.compensation;
+  if (input.type === 'compensation' && (input.amount ?? 0) > ctx.allowance) {
+    const options = authority.remedyApprovals.compensation;
+    if (!input.payer) return options;
+    const decision = PAYER_DECISION[input.payer];
+    return options.includes(decision) ? [decision] : options;
+  }
   return [];
 }
 
@@ -200,7 +213,7 @@ export function maySeeComplainant(kind: ComplaintKind, roles: readonly Role[]): 
   return roles.some((r) => handlers.includes(r));
 }
 
-export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome', 'correct', 'adjust', 'customer'] as const;
+export const CONTRACT_ACTIONS = ['register', 'milestone', 'read', 'outcome', 'correct', 'adjust', 'customer', 'cancel-request', 'cancel-decision'] as const;
 export type ContractAction = (typeof CONTRACT_ACTIONS)[number];
 
 /** Roles per contract action; the assistants, their managers and the branch make and record the calls, the VP cancels. */
@@ -215,6 +228,9 @@ export const CONTRACT_ROLES: Record<ContractAction, readonly Role[]> = {
   adjust: CS,
   // The customer's phone: the staff who call the customer (personal data, MongoDB only).
   customer: ['assistant', 'supervisor', 'director', 'branch'],
+  // The handlers of the contract ask for a cancellation; the matrix's approver of cancel_order decides it.
+  'cancel-request': ['assistant', 'supervisor', 'director', 'branch'],
+  'cancel-decision': ['director', 'legal', 'regional_president', 'vp', 'executive'],
 };
 
 /** The contract side of the rule: cancelling an order is a decision of the matrix (cancel_order), so only its approver records it. */
@@ -229,7 +245,13 @@ export function authorizeContract(
     return refuse('ROLE_NOT_ALLOWED', `${action} needs one of the roles: ${CONTRACT_ROLES[action].join(', ')}`);
   }
   if (action === 'milestone' && input.type === 'cancelled' && !mayApprove(roles, 'cancel_order', authority)) {
-    return refuse('APPROVAL_REQUIRED', `cancelling a contract is decided by ${approversText('cancel_order', authority)}`);
+    const how = 'ask for it with POST /v1/contracts/{contractNo}/cancellation-requests';
+    return refuse('APPROVAL_REQUIRED', `cancelling a contract is decided by ${approversText('cancel_order', authority)}; ${how}`);
+  }
+  if (action === 'cancel-decision') {
+    const signAs = mayApprove(roles, 'cancel_order', authority);
+    if (!signAs) return refuse('ROLE_NOT_ALLOWED', `cancel_order is decided by ${approversText('cancel_order', authority)}`);
+    return { ok: true, signAs };
   }
   return { ok: true };
 }

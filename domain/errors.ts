@@ -29,9 +29,13 @@ export const MILESTONE_ERRORS = [
 /** Refusals of a callback outcome by the contract's callback schedule. */
 export const CALLBACK_ERRORS = ['CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED', 'CALLBACK_NOT_DUE', 'CALLBACK_DATE_IN_PAST'] as const;
 
+/** Refusals of a contract cancellation's decision: nothing waits for one. */
+export const CANCELLATION_ERRORS = ['CANCELLATION_NOT_REQUESTED'] as const;
+
 export type ComplaintErrorCode = (typeof COMPLAINT_ERRORS)[number];
 export type MilestoneErrorCode = (typeof MILESTONE_ERRORS)[number];
 export type CallbackErrorCode = (typeof CALLBACK_ERRORS)[number];
+export type CancellationErrorCode = (typeof CANCELLATION_ERRORS)[number];
 /** Every code a workflow can refuse with. */
-export type CaseErrorCode = ComplaintErrorCode | MilestoneErrorCode | CallbackErrorCode;
-export const CASE_ERROR_CODES: readonly CaseErrorCode[] = [...COMPLAINT_ERRORS, ...MILESTONE_ERRORS, ...CALLBACK_ERRORS];
+export type CaseErrorCode = ComplaintErrorCode | MilestoneErrorCode | CallbackErrorCode | CancellationErrorCode;
+export const CASE_ERROR_CODES: readonly CaseErrorCode[] = [...COMPLAINT_ERRORS, ...MILESTONE_ERRORS, ...CALLBACK_ERRORS, ...CANCELLATION_ERRORS];

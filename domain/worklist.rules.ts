@@ -116,6 +116,17 @@ export function approvalWork(complaintId: string, r: PendingApproval): Work {
 }
 export const approvalItemId = (complaintId: string, decision: string) => `approval:${complaintId}:${decision}`;
 
+/** A contract's undecided cancellation: the approvers' item, due when it escalates; decided there by the cancellation route. */
+export function cancellationWork(contractNo: string, r: PendingApproval | null | undefined): Work {
+  if (!r) return SETTLED;
+  const at = Date.parse(r.at);
+  const roles = r.roles ?? [];
+  if (!roles.length) return SETTLED;
+  const dueAt = r.escalateAt ? Date.parse(r.escalateAt) : at;
+  return { open: true, kind: 'approval', roles: uniq(roles), dueAt, visibleFrom: at, action: `POST /v1/contracts/${contractNo}/cancellation-decisions` };
+}
+export const cancellationItemId = (contractNo: string) => `approval:contract:${contractNo}:cancel_order`;
+
 /** How late an item is at `now`, in whole milliseconds (0 when not yet due). */
 export function latenessMs(dueAt: number, now: number): number {
   return Math.max(0, now - dueAt);

@@ -1,6 +1,6 @@
 // The complaint API contract: one zod schema per request and response gives validation, types and OpenAPI.
 import { z } from 'zod';
-import { APPROVAL_DECISIONS } from '../domain/authority';
+import { APPROVAL_DECISIONS, PAYERS } from '../domain/authority';
 import {
   CALLBACK_FINDINGS,
   COMPLAINT_KINDS,
@@ -256,16 +256,28 @@ export const compensationBody = z
     type: z.enum(REMEDIES),
     defect: text(200).optional(),
     amount: z.number().positive().max(10_000_000).optional(),
+    payer: z
+      .enum(PAYERS)
+      .optional()
+      .describe(
+        'Who pays a compensation: crew (claim_crew_pays, the regional president approves) or company (claim_company_pays, the VP). Required above the fixed allowance',
+      ),
     notes,
   })
   .strict()
   .superRefine((b, ctx) => {
+    if (b.payer && b.type !== 'compensation') {
+      ctx.addIssue({ code: 'custom', path: ['payer'], message: 'is given only for a compensation', params: { rule: 'only_for_compensation' } });
+    }
     if (b.type !== 'allowance' && !b.defect) {
       ctx.addIssue({ code: 'custom', path: ['defect'], message: `is required for a ${b.type}`, params: { rule: 'required_unless_allowance' } });
     }
     if ((b.type === 'refund' || b.type === 'compensation') && b.amount === undefined) {
       ctx.addIssue({ code: 'custom', path: ['amount'], message: `is required for a ${b.type}`, params: { rule: 'required_for_refund_or_compensation' } });
     }
+  })
+  .meta({
+    example: { type: 'compensation', defect: 'Cracked floor tiles in the kitchen', amount: 1800, payer: 'crew', notes: 'Crew laid them on a wet screed' },
   });
 export const approvalBody = z
   .object({

@@ -4,6 +4,7 @@ import { CALLBACK_KINDS, CALLBACK_RESULTS, CALLBACK_STATUSES, CORRECTABLE_MILEST
 import { SEVERITIES } from '../domain/roles';
 import { CALLBACK_FINDINGS } from '../domain/complaint.rules';
 import { branchSchema, contractNoSchema } from './complaint.schema';
+import { cancellationView } from './cancellation.schema';
 import { caseNoteView, taskView } from './case-file.schema';
 import { cursorSchema, instant, MAX_PLANNED_YEARS, notesText, phoneSchema, plannedWithin, text } from './fields.schema';
 
@@ -154,6 +155,10 @@ export const contractView = z
       .optional()
       .describe('Corrected milestone dates and calls waived or moved at the customer’s request, with their reasons, oldest first'),
     tasks: z.array(taskView).optional(),
+    cancellations: z
+      .array(cancellationView)
+      .optional()
+      .describe('Cancellation requests, oldest first: who asked and why, who decided and when; a pending one waits for the approver'),
   })
   .meta({ id: 'Contract' });
 

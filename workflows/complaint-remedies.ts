@@ -9,6 +9,9 @@ import { iso, SYSTEM, type Complaint } from './complaint-case';
 import * as msg from './complaint.messages';
 import { reject } from './refusal';
 
+/** Patch id: a compensation names who pays, and only that payer's claim decision approves it (DOMAIN section 3). */
+export const CLAIM_PAYER = 'claim-payer';
+
 export function registerRemedyActions(c: Complaint, action: Action): void {
   const s = c.state;
   const policy = c.policy;
@@ -30,13 +33,15 @@ export function registerRemedyActions(c: Complaint, action: Action): void {
       const held = heldByPending('compensation', s.approvalRequests, type);
       if (held) reject('APPROVAL_PENDING', `${held.decision}, asked by ${held.by}, awaits its approvers; a ${type} is recorded after the decision`);
     },
-    async ({ actor, type, defect, amount, notes }) => {
+    async ({ actor, type, defect, amount, notes, payer: asked }) => {
       if (s.remedies.some((r) => r.type === type && (type === 'allowance' || r.defect === defect))) return;
       const value = type === 'allowance' ? policy.validComplaintAllowance : amount;
+      // Who pays picks the claim decision; only asked when the request names a payer, so older histories never meet it.
+      const payer = asked && c.fx.patched(CLAIM_PAYER) ? asked : undefined;
       // Who approved it goes into the record, so the case file shows who asked and who decided.
-      const needed = c.fx.patched(AUTHORITY_RULE) ? approvalNeeded({ type, amount }, { authority, allowance }) : [];
+      const needed = c.fx.patched(AUTHORITY_RULE) ? approvalNeeded({ type, amount, payer }, { authority, allowance }) : [];
       const approvedBy = s.approvals.filter((a) => needed.includes(a.decision) && a.approved).map((a) => a.by);
-      const approval = approvedBy.length ? { approvedBy } : {};
+      const approval = { ...(approvedBy.length ? { approvedBy } : {}), ...(payer ? { payer } : {}) };
       s.remedies.push({ type, defect, amount: value, currency: policy.currency, by: by(actor), at: iso(now()), ...approval });
       await c.record('compensation', by(actor), { type, defect, amount: value, currency: policy.currency, notes, ...approval });
     },

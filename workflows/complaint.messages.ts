@@ -1,7 +1,7 @@
 // Update, query and input definitions of the complaint workflow, imported by both the workflow and the api.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PendingApproval } from '../domain/approval.rules';
-import type { ApprovalDecision } from '../domain/authority';
+import type { ApprovalDecision, Payer } from '../domain/authority';
 import type {
   CallbackFinding,
   ComplaintKind,
@@ -69,6 +69,8 @@ export interface RemedyRecord {
   at: string;
   /** Who approved it, when the authority matrix had to (a refund, a compensation above the allowance). */
   approvedBy?: string[];
+  /** Who pays it (patched claim-payer), when the request said so. */
+  payer?: Payer;
 }
 
 export interface ApprovalRecord {
@@ -201,6 +203,8 @@ export interface CompensationInput {
   type: Remedy;
   defect?: string;
   amount?: number;
+  /** Who pays a compensation above the allowance: its claim decision (absent on requests before the field). */
+  payer?: Payer;
   notes?: string;
 }
 export interface ApprovalRequestInput {

@@ -4,6 +4,7 @@ import * as wf from '@temporalio/workflow';
 import { authorizeContract } from '../domain/authority';
 import { checkMilestone, type CallbackResult } from '../domain/schedule.rules';
 import type { UpdateSpec } from './case-runtime';
+import { answerByMilestone } from './contract-cancellation';
 import { iso, type ContractSchedule } from './contract-schedule';
 import * as msg from './contract.messages';
 import { reject } from './refusal';
@@ -63,7 +64,9 @@ export function registerContractActions(k: ContractSchedule, on: RegisterAction)
           break;
       }
       if (arg.type === 'completed' || arg.type === 'completion_date_changed') changed.push(...replanAfterCompletion(k.now()));
-      const data = { type: arg.type, at: arg.at, plannedCompletionAt: arg.plannedCompletionAt };
+      // The approver's own cancelled milestone also answers a request that waits for them.
+      const asked = arg.type === 'cancelled' ? answerByMilestone(k, arg.actor.sub) : {};
+      const data = { type: arg.type, at: arg.at, plannedCompletionAt: arg.plannedCompletionAt, ...asked };
       await k.record('milestone', arg.actor.sub, data, changed, arg.type === 'cancelled' ? ['assistant'] : []);
       k.settle();
       await k.createDue(k.now());

@@ -25,7 +25,9 @@ export class ContractFile {
   private projection() {
     const s = this.state;
     const base = { phase: s.phase, branch: s.branch, milestones: { ...s.milestones }, policyVersion: s.policyVersion };
-    return this.plan ? { ...base, plan: this.plan() } : base;
+    const planned = this.plan ? { ...base, plan: this.plan() } : base;
+    // Only schedules that ever had a cancellation request write one (null once decided), so the approver's item settles.
+    return s.cancellation || s.cancellationDecided ? { ...planned, cancellation: s.cancellation ? { ...s.cancellation } : null } : planned;
   }
 
   /** Appends one entry and the calls it changed: kept for the transition's one write, or written now on older runs. */

@@ -3,6 +3,7 @@ import * as wf from '@temporalio/workflow';
 import { caseActivities, createCaseRuntime } from './case-runtime';
 import { registerContractActions, repairDone } from './contract-actions';
 import { registerContractAdjustments } from './contract-adjustments';
+import { cancellationTimer, earliest, registerContractCancellation } from './contract-cancellation';
 import { ContractSchedule } from './contract-schedule';
 import {
   calendarPublishedSignal,
@@ -42,6 +43,7 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
   });
   registerContractActions(k, runtime.onUpdate);
   registerContractAdjustments(k, runtime.onUpdate);
+  registerContractCancellation(k, runtime.onUpdate);
   wf.setHandler(repairDoneSignal, (repair) => void repairDone(k, repair));
   wf.setHandler(calendarPublishedSignal, ({ year, version }) => void k.calendars.published(year, version));
 
@@ -73,10 +75,11 @@ export async function ContractCallbackSchedule(input: ContractInput, carried?: C
       continue;
     }
     const now = Date.now();
-    const timer = k.nextTimer(now);
+    // A waiting cancellation request reminds and escalates beside the calls' own clocks.
+    const timer = earliest(k.nextTimer(now), cancellationTimer(k));
     if (timer && timer.at <= now) {
       await runtime.exclusive(async () => {
-        const due = k.nextTimer(Date.now());
+        const due = earliest(k.nextTimer(Date.now()), cancellationTimer(k));
         if (due && due.at <= Date.now()) await due.fire();
         k.settle();
         await k.updatePhase();

@@ -3,6 +3,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { CALENDAR_PUBLISHED_SIGNAL, type YearCalendar } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import type { CallbackKind, CallbackResult, CallbackStatus, CorrectableMilestone, Milestones, MilestoneType, Phase } from '../domain/schedule.rules';
+import type { CancellationRequest, CancellationView, CancelReason } from '../domain/cancellation.rules';
+import type { Role } from '../domain/roles';
 import type { Actor } from './complaint.messages';
 
 /** The workflow type new contracts start with. */
@@ -81,6 +83,10 @@ export interface ContractState {
   calendarsReported?: number[];
   /** Calls moved at the customer's request: id → the requested instant (each plan shifts it to a working day). */
   moved?: Record<string, number>;
+  /** A cancellation asked and not yet decided by the approver (patched cancel-approval). */
+  cancellation?: CancellationRequest;
+  /** The last decided cancellation request, so a retried decision answers the same. */
+  cancellationDecided?: CancellationView;
 }
 
 export interface MilestoneInput {
@@ -125,6 +131,27 @@ export interface AdjustResult {
   repeat: boolean;
 }
 
+/** A handler asks to cancel the contract; the reason text stays in MongoDB under the update's id. */
+export interface CancellationRequestInput {
+  actor: Actor;
+  reasonCode: CancelReason;
+}
+
+/** The approver of cancel_order decides; the reason stays in MongoDB under the update's id. */
+export interface CancellationDecisionInput {
+  actor: Actor;
+  approved: boolean;
+  /** The matrix role the decision is signed under (the authority rule's verdict). */
+  role: Role;
+}
+
+export interface CancellationResult {
+  phase: Phase;
+  cancellation: CancellationView;
+  /** True when the answer is a request already waiting (or a decision already made), not a new one. */
+  repeat: boolean;
+}
+
 // Wire names are fixed: running workflows and recorded histories use them.
 export const registrationUpdate = defineUpdate<ContractState, []>('awaitRegistration');
 export const milestoneUpdate = defineUpdate<ContractState, [MilestoneInput]>('recordMilestone');
@@ -134,6 +161,8 @@ export const repairDoneSignal = defineSignal<[{ complaintId: string; completedAt
 export const calendarPublishedSignal = defineSignal<[{ year: number; version: number }]>(CALENDAR_PUBLISHED_SIGNAL);
 export const correctionUpdate = defineUpdate<ContractState, [CorrectionInput]>('correctMilestone');
 export const adjustUpdate = defineUpdate<AdjustResult, [AdjustInput]>('adjustCallback');
+export const cancellationRequestUpdate = defineUpdate<CancellationResult, [CancellationRequestInput]>('requestCancellation');
+export const cancellationDecisionUpdate = defineUpdate<CancellationResult, [CancellationDecisionInput]>('decideCancellation');
 export const contractStateQuery = defineQuery<ContractState>('scheduleState');
 
 /** The state a new schedule starts from. */

@@ -167,6 +167,7 @@ const ACTIONS: Mount[] = [
     rules: [
       'defect is required unless type is allowance (422 RULE_VIOLATED, rule required_unless_allowance).',
       'amount is required for a refund or compensation (422 RULE_VIOLATED, rule required_for_refund_or_compensation).',
+      'payer (crew or company) is required for a compensation above the fixed allowance (422 RULE_VIOLATED, rule required_above_allowance) and given only for a compensation (rule only_for_compensation); crew needs claim_crew_pays approved (regional president), company claim_company_pays (VP), else 403 APPROVAL_REQUIRED.',
       'While an approval request is undecided only a repair is recorded (409 APPROVAL_PENDING).',
       'The defect label stays in MongoDB; the case works with its id and the label is joined back on read.',
     ],

@@ -240,6 +240,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       const ref = actionUpdateId(action, idempotencyKey, `${id}:${user.sub}`) ?? `${action}:${randomUUID()}`;
       // Inside the keyed run: a retry of an applied action answers the first result even though the case has moved on.
       const run = async () => {
+        requirePayer(action, input);
         const facts = { status: doc.status ?? 'open', level: doc.level ?? 'assistant', approvals: doc.approvals ?? [] } as CaseFacts;
         const verdict = authorize(user, action, facts, { authority: policy.authority, allowance: policy.complaint.validComplaintAllowance }, input);
         if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
@@ -257,6 +258,14 @@ export function createComplaintService(deps: ComplaintDeps) {
       return (await once({ key, requestHash: requestHashOf(makeArg()), mismatch: () => keyReused(), run })).value;
     },
   };
+
+  /** A compensation above the allowance needs an approval, and who pays decides whose: the request must say. */
+  function requirePayer(action: ComplaintAction, input: ActionInput): void {
+    if (action !== 'compensation' || input.type !== 'compensation' || input.payer) return;
+    if ((input.amount ?? 0) <= policy.complaint.validComplaintAllowance) return;
+    const message = `is required for a compensation above the fixed allowance (${policy.complaint.validComplaintAllowance}): crew or company`;
+    throw new AppError('RULE_VIOLATED', `payer ${message}`, [{ field: 'payer', rule: 'required_above_allowance', message }]);
+  }
 
   async function findVisible(id: string, user: StaffUser) {
     const doc = await models.Complaint.findById(id).lean();

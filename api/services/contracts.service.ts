@@ -25,6 +25,7 @@ import { createComplaintService, customerKey, requestHashOf, type ComplaintDeps 
 import { openProblemComplaint } from './callback-problem';
 import { contractFile } from './case-file';
 import { adjustmentsOf } from './contract-adjustments.service';
+import { cancellationsOf } from './contract-cancellation.service';
 import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
@@ -180,8 +181,12 @@ export function createContractService(deps: ContractDeps) {
     async get(contractNo: string, user: StaffUser) {
       const doc = await findContract(contractNo, user);
       const showCustomer = user.roles.some((r) => CUSTOMER_VIEWERS.includes(r));
-      const [file, adjustments] = await Promise.all([contractFile(models, doc, showCustomer), adjustmentsOf(models, doc)]);
-      return { ...file, adjustments };
+      const [file, adjustments, cancellations] = await Promise.all([
+        contractFile(models, doc, showCustomer),
+        adjustmentsOf(models, doc),
+        cancellationsOf(models, doc),
+      ]);
+      return { ...file, adjustments, ...(cancellations.length ? { cancellations } : {}) };
     },
 
     /** The assistants' worklist: due order, then id, so a cursor never skips or repeats a call. */

@@ -90,7 +90,9 @@ describe('an assistant is refused what the company forbids (403, nothing recorde
     const early = await act(id, 'compensation', 'assistant', refund);
     expect(early.status).toBe(403);
     expect(early.body.error.code).toBe('APPROVAL_REQUIRED');
-    expect((await act(id, 'compensation', 'assistant', { type: 'compensation', defect: 'door', amount: 400 })).body.error.code).toBe('APPROVAL_REQUIRED');
+    expect((await act(id, 'compensation', 'assistant', { type: 'compensation', defect: 'door', amount: 400, payer: 'crew' })).body.error.code).toBe(
+      'APPROVAL_REQUIRED',
+    );
     expect((await state(id)).remedies).toEqual([]);
     // The handler asks; the VP is told; asking twice is refused.
     const asked = await act(id, 'approval-requests', 'assistant', { decision: 'refund_deposit_measured', notes: 'customer cancels the tiles' });

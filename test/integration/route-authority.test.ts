@@ -44,6 +44,8 @@ const TABLE: Record<string, Role[]> = {
   'POST /v1/callbacks/{id}/waive': CS,
   'POST /v1/callbacks/{id}/reschedule': CS,
   'PUT /v1/contracts/{contractNo}/customer-phone': ['assistant', 'supervisor', 'director', 'branch'],
+  'POST /v1/contracts/{contractNo}/cancellation-requests': ['assistant', 'supervisor', 'director', 'branch'],
+  'POST /v1/contracts/{contractNo}/cancellation-decisions': APPROVERS,
   'GET /v1/reports/kpis': REPORTERS,
   'GET /v1/reports/summaries': REPORTERS,
   'GET /v1/worklist': EVERYONE,

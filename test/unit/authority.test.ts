@@ -5,6 +5,7 @@ import { describe, it, expect } from 'vitest';
 import {
   ACTION_ROLES,
   APPROVAL_DECISIONS,
+  approvalNeeded,
   authorize,
   authorizeContract,
   COMPLAINT_ACTIONS,
@@ -167,6 +168,20 @@ describe('authorize: remedies that need an approval', () => {
     expect(
       verdict(['branch'], 'compensation', at('assistant', 'open', signed('claim_crew_pays', 'regional_president')), { type: 'compensation', amount: 900 }),
     ).toBe('ok');
+  });
+
+  it('who pays picks the claim: the crew’s needs the regional president, the company’s the VP; no payer takes either', () => {
+    const crewSigned = at('assistant', 'open', signed('claim_crew_pays', 'regional_president'));
+    const vpSigned = at('assistant', 'open', signed('claim_company_pays', 'vp'));
+    const claim = (payer?: 'crew' | 'company') => ({ type: 'compensation' as const, amount: 900, payer });
+    expect(verdict(['assistant'], 'compensation', crewSigned, claim('crew'))).toBe('ok');
+    expect(verdict(['assistant'], 'compensation', crewSigned, claim('company'))).toBe('APPROVAL_REQUIRED');
+    expect(verdict(['assistant'], 'compensation', vpSigned, claim('company'))).toBe('ok');
+    expect(verdict(['assistant'], 'compensation', vpSigned, claim('crew'))).toBe('APPROVAL_REQUIRED');
+    expect(verdict(['assistant'], 'compensation', vpSigned, claim())).toBe('ok');
+    expect(approvalNeeded(claim('crew'), ctx)).toEqual(['claim_crew_pays']);
+    expect(approvalNeeded(claim('company'), ctx)).toEqual(['claim_company_pays']);
+    expect(approvalNeeded({ type: 'compensation', amount: 50, payer: 'company' }, ctx)).toEqual([]);
   });
 
   it('repairs, exchanges and the allowance need no approval', () => {
