@@ -8,6 +8,7 @@ import type { UpdateSpec } from './case-runtime';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
 import { registerExternalActions } from './complaint-external';
 import { registerDirectorDecision, startDirectorDecision } from './complaint-internal';
+import { markAnswered } from './complaint-answer';
 import { registerClosingActions } from './complaint-closing';
 import { registerPauseActions } from './complaint-pause';
 import { registerRemedyActions } from './complaint-remedies';
@@ -149,6 +150,8 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       if (s.step !== 'follow_up' && s.step !== 'branch_feedback') reject('INVALID_STATE', `a follow-up is not expected at step ${s.step}`);
     },
     async ({ actor, customerSatisfied, outcome, notes }) => {
+      // A follow-up that reached the customer is the answer promised at intake (complaint-answer.ts).
+      if (outcome !== 'not_reached') markAnswered(c);
       if ((outcome === 'not_reached' || outcome === 'in_progress') && c.fx.patched(FOLLOW_UP_OUTCOMES)) {
         // Nothing escalates and the round's deadline keeps running; a reached customer counts as a follow-up made.
         if (outcome === 'in_progress') s.followUps = (s.followUps ?? 0) + 1;

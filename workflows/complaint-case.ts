@@ -4,6 +4,7 @@ import { isExternalSource, lastRound, roundLevel, stepDeadlineMs, type Step } fr
 import type { ComplaintPolicy } from '../domain/policy';
 import type { Level, Role } from '../domain/roles';
 import type { CaseEffects } from './case-runtime';
+import { startAnswerClock } from './complaint-answer';
 import { applyIntakeRules, externalRecipients } from './complaint-external';
 import { ComplaintFile } from './complaint-file';
 import { startDirectorDecision } from './complaint-internal';
@@ -190,6 +191,7 @@ export class Complaint {
   async open(startedAt: number): Promise<void> {
     const s = this.state;
     const { toLegal, told } = applyIntakeRules(this, startedAt);
+    startAnswerClock(this, startedAt, toLegal);
     const notify: Role[] = [s.level, ...told];
     if (s.external) notify.push(...externalRecipients(this));
     else if (isExternalSource(s.source)) notify.push('legal', 'executive');
@@ -200,7 +202,8 @@ export class Complaint {
     if (this.fx.patched('intake-single-event')) {
       // One activity at intake: the opening entry already carries the first step and its deadline.
       this.startStep(firstStep, startedAt);
-      await this.record('opened', this.input.openedBy, { ...opened, step: s.step, dueAt: s.deadline?.dueAt }, notify);
+      const answerBy = s.answer ? { answerBy: s.answer.dueAt } : {};
+      await this.record('opened', this.input.openedBy, { ...opened, step: s.step, dueAt: s.deadline?.dueAt, ...answerBy }, notify);
       if (s.repeat) await this.recordRepeatEscalation();
       if (toLegal) await this.handToLegal(s.finding ? `finding_${s.finding}` : `source_${s.source}`, SYSTEM);
     } else {

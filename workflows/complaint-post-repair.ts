@@ -1,7 +1,10 @@
 // A finished repair's call back ([003] ch.6 §5.2): booked on the contract's schedule, or a plain task without one.
-import { shiftToWorkingDay } from '../domain/calendar';
+import { addWorkingTime, shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
+
+/** Patch: the plain post-repair task counts its delay in working time when the policy lists the `post_repair` clock. */
+export const POST_REPAIR_WORKING_TIME = 'post-repair-working-time';
 
 /** The contract's schedule books the post-repair call on a working day; without a registered contract, a plain task. */
 export async function schedulePostRepair(c: Complaint, repairCompletedAt: string): Promise<void> {
@@ -15,9 +18,14 @@ export async function schedulePostRepair(c: Complaint, repairCompletedAt: string
       // No running schedule for this contract (never registered, or already closed): fall back to a task.
     }
   }
-  const at = Date.parse(repairCompletedAt) + durationMs(c.policy.postRepairCallback);
+  const cal = c.input.policy.calendar;
+  const completed = Date.parse(repairCompletedAt);
+  const delay = durationMs(c.policy.postRepairCallback);
+  // Where the policy counts the post-repair clock in working time, weekends and holidays do not count (patched).
+  const working = c.input.policy.callbacks.workingTimeClocks?.includes('post_repair') && c.fx.patched(POST_REPAIR_WORKING_TIME);
+  const at = working ? addWorkingTime(completed, delay, cal) : completed + delay;
   // "About 3 days": on the next working day, as the contract's schedule would book it (patched).
-  const dueAt = iso(c.fx.patched('calendar-aware-calls') ? shiftToWorkingDay(at, c.input.policy.calendar) : at);
+  const dueAt = iso(c.fx.patched('calendar-aware-calls') ? shiftToWorkingDay(at, cal) : at);
   await c.file.createTask({
     id: `${s.complaintId}:post_repair`,
     type: 'post_repair_callback',
