@@ -10,8 +10,7 @@ import { actors, complaintInput, history, HOUR, MINUTE, openCase, POLICY } from 
 const w = useCaseWorld('time-skipping');
 type Data = Record<string, unknown>;
 
-const notices = async (caseId: string, type: string) =>
-  (await w.db.models.Notification.find({ caseId, type }).lean()).map((n) => n.recipientRole).sort();
+const notices = async (caseId: string, type: string) => (await w.db.models.Notification.find({ caseId, type }).lean()).map((n) => n.recipientRole).sort();
 
 describe('the answer promised on a complaint call', () => {
   it('is due 24 h after intake, shows in the case file and the worklist, and is missed once with the supervisor told', async () => {
