@@ -23,7 +23,7 @@ describe('the answer promised on a complaint call', () => {
     expect((first.data as Data).answerBy).toBe(opened.answer!.dueAt);
     const item = await w.db.models.WorkItem.findById(`answer:${input.complaintId}`).lean();
     expect(item).toMatchObject({ kind: 'customer_answer', open: true, action: `POST /v1/complaints/${input.complaintId}/follow-up` });
-    expect(item!.dueAt.toISOString()).toBe(opened.answer!.dueAt);
+    expect(item!.dueAt!.toISOString()).toBe(opened.answer!.dueAt);
     expect((await w.db.models.Complaint.findById(input.complaintId).lean())!.answer!.dueAt!.toISOString()).toBe(opened.answer!.dueAt);
 
     // A call that does not reach the customer is no answer.
