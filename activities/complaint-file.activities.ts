@@ -32,6 +32,8 @@ export interface ComplaintSnapshot {
   resolvedAt?: string;
   handlingMs?: number;
   surveySatisfied?: boolean;
+  /** The customer's answer clock, on cases that have one. */
+  answer?: { startedAt: string; dueAt: string; answeredAt?: string; onTime?: boolean; missed?: boolean };
   /** Carried by the workflow's state (the snapshot is the whole state); read by the worklist. */
   surveyRecorded?: boolean;
   /** Decisions asked of the matrix and not yet decided: worklist items of their approvers. */
@@ -83,6 +85,8 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
   function updateWorklist(complaintId: string, seq: number, snapshot: ComplaintSnapshot, tasksWritten: Promise<unknown>): Promise<unknown> {
     return Promise.all([
       worklist.complaintStep(complaintId, seq, { complaintId, ...snapshot, deadline: snapshot.deadline ?? null }),
+      // Only cases with the answer clock have an answer item.
+      snapshot.answer ? worklist.answer(complaintId, seq, snapshot) : undefined,
       // A case that never asked for a decision has no approval items: no write for it.
       snapshot.approvalRequests ? worklist.approvals(complaintId, seq, snapshot.branch, snapshot.approvalRequests) : undefined,
       snapshot.surveyRecorded ? tasksWritten.then(() => worklist.settleSurveys(complaintId)) : undefined,
@@ -124,6 +128,19 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
     }
   }
 
+  /** Only cases with the answer clock carry its fields, so older ones keep counting by their first callback. */
+  function answerFields(a: ComplaintSnapshot['answer']) {
+    if (!a) return {};
+    const answer = {
+      startedAt: new Date(a.startedAt),
+      dueAt: new Date(a.dueAt),
+      answeredAt: a.answeredAt ? new Date(a.answeredAt) : null,
+      onTime: a.onTime ?? null,
+      missed: Boolean(a.missed),
+    };
+    return { answer, answeredOnTime: a.onTime === true };
+  }
+
   // Guarded by sequence so a late retry of an older step never overwrites a newer state.
   function project(complaintId: string, seq: number, snapshot: ComplaintSnapshot) {
     const dl = snapshot.deadline;
@@ -154,6 +171,7 @@ export function complaintFileActivities(models: Models, postsToWebhook: boolean,
           resolvedAt: snapshot.resolvedAt ? new Date(snapshot.resolvedAt) : null,
           handlingMs: snapshot.handlingMs ?? null,
           surveySatisfied: snapshot.surveySatisfied ?? null,
+          ...answerFields(snapshot.answer),
         },
       },
     );

@@ -3,6 +3,8 @@ import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import {
   approvalItemId,
+  answerItemId,
+  answerWork,
   approvalWork,
   callbackWork,
   cancellationItemId,
@@ -98,6 +100,14 @@ export function worklistWriter(models: Models) {
       const facts = work.open ? await complaintFacts(complaintId) : { customer: undefined };
       const base: ItemBase = { caseType: 'complaint', caseId: complaintId, complaintKind: facts.kind, contractNo: facts.contractNo, branch: state.branch };
       await put(`complaint:${complaintId}`, base, work, seq, facts.customer);
+    },
+
+    /** The customer's answer item of a case with the clock: open until answered, settled when answered or out of the center's hands. */
+    async answer(complaintId: string, seq: number, state: Parameters<typeof answerWork>[1] & { branch?: string }): Promise<void> {
+      const work = answerWork(complaintId, state);
+      const facts = work.open ? await complaintFacts(complaintId) : { customer: undefined };
+      const base: ItemBase = { caseType: 'complaint', caseId: complaintId, complaintKind: facts.kind, contractNo: facts.contractNo, branch: state.branch };
+      await put(answerItemId(complaintId), base, work, seq, facts.customer);
     },
 
     /** Undecided approval requests as their approvers' items; a decided one (no longer pending) leaves the worklist. */

@@ -99,7 +99,11 @@ export async function computeKpis(models: Models, policy: Policy, range: KpiRang
   ] = await Promise.all([
     count(Complaint, { ...opened, validConfirmed: true }),
     count(Contract, { contractSignedAt: { $lt: range.to }, phase: { $ne: 'cancelled' } }),
-    count(Complaint, { ...opened, $or: [{ firstCallbackOnTime: true }, { externalAnsweredOnTime: true }] }),
+    // Answered: the promised answer in time where the case has the clock ([003] ch.6 §2); older cases by their first callback.
+    count(Complaint, {
+      ...opened,
+      $or: [{ answeredOnTime: true }, { answeredOnTime: { $exists: false }, firstCallbackOnTime: true }, { externalAnsweredOnTime: true }],
+    }),
     count(Complaint, opened),
     count(Complaint, { ...closed, followUps: { $gte: 1 } }),
     count(Complaint, closed),

@@ -44,6 +44,9 @@ const complaintSchema = new Schema(
     resolvedAt: Date,
     handlingMs: Number,
     surveySatisfied: Boolean,
+    // The answer promised at intake (cases with the clock only): due, given, missed; answeredOnTime feeds the KPI.
+    answer: { startedAt: Date, dueAt: Date, answeredAt: Date, onTime: Boolean, missed: Boolean },
+    answeredOnTime: Boolean,
     // Set from case-file entries for the KPIs: triage's validity, the repair's completion, a reopen, an external answer.
     validConfirmed: Boolean,
     repairCompletedAt: Date,

@@ -43,6 +43,10 @@ export interface ComplaintPolicy {
   surveyWithin?: IsoDuration;
   /** Regulator/media cases: these roles each decide within externalToLegal, or the case reaches legal by itself. */
   externalDecisionBy?: Role[];
+  /** The answer promised on a complaint call ([003] ch.6 §2): a follow-up reaching the customer within it. */
+  customerAnswer?: IsoDuration;
+  /** Regulator/media cases: the deciders not yet decided are warned this long before the decision clock runs out. */
+  externalWarningBefore?: IsoDuration;
   /** How long the director has to decide a staff or crew complaint whose ladder reached them. */
   directorDecision?: IsoDuration;
   repeatWindow: IsoDuration;

@@ -16,6 +16,7 @@ export const WORK_KINDS = [
   'satisfaction_survey',
   'post_repair_callback',
   'approval',
+  'customer_answer',
 ] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
@@ -105,6 +106,25 @@ export function taskWork(t: { id: string; type: string; complaintId?: string; as
   const kind: WorkKind = 'post_repair_callback';
   return { open: true, kind, roles: [t.assigneeRole], dueAt: t.dueAt, visibleFrom: t.dueAt, action: `POST /v1/tasks/${t.id}/done` };
 }
+
+/** The answer promised at intake: the assistant's item (and the owner's) until a follow-up reaches the customer. */
+export function answerWork(
+  complaintId: string,
+  c: { status: string; level: Level; answer?: { startedAt: string; dueAt: string; answeredAt?: string } | null },
+): Work {
+  const a = c.answer;
+  if (!a || a.answeredAt || (c.status !== 'open' && c.status !== 'paused')) return SETTLED;
+  const roles = uniq(['assistant', c.level]);
+  return {
+    open: true,
+    kind: 'customer_answer',
+    roles,
+    dueAt: Date.parse(a.dueAt),
+    visibleFrom: Date.parse(a.startedAt),
+    action: `POST /v1/complaints/${complaintId}/follow-up`,
+  };
+}
+export const answerItemId = (complaintId: string) => `answer:${complaintId}`;
 
 /** An undecided approval request: its approvers' item, due when it escalates; older requests (no timers) are due at once. */
 export function approvalWork(complaintId: string, r: PendingApproval): Work {

@@ -135,6 +135,10 @@ export const complaintView = z
     overdue: z.boolean(),
     createdAt: z.string(),
     deadlines: z.array(deadlineSchema),
+    answer: z
+      .object({ dueAt: z.string(), answeredAt: z.string().optional(), onTime: z.boolean().optional(), missed: z.boolean() })
+      .optional()
+      .describe('The answer promised to the customer at intake (policy customerAnswer): a follow-up that reaches them, due by dueAt'),
     complainant: z.object({ name: z.string().optional(), phone: z.string().optional(), anonymous: z.boolean() }).optional(),
     description: z.string().optional().describe('What the customer complained about, as taken at intake'),
     location: z.string().optional(),

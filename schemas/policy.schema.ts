@@ -55,6 +55,8 @@ export const complaintPolicySchema = z.object({
   surveyWithin: fixedDuration.optional(),
   externalDecisionBy: z.array(z.enum(ROLES)).min(1).optional(),
   directorDecision: fixedDuration.optional(),
+  customerAnswer: fixedDuration.optional(),
+  externalWarningBefore: fixedDuration.optional(),
   repeatWindow: fixedDuration,
   reopenWindow: fixedDuration,
   surveyAfterClose: fixedDuration,

@@ -1,15 +1,16 @@
 // Staff actions on a complaint case: each check refuses what does not fit the case's state, each handler changes and records it.
 import type { UpdateDefinition } from '@temporalio/common';
 import { authorize, type ActionInput, type ComplaintAction } from '../domain/authority';
-import { heldByPending } from '../domain/approval.rules';
 import { shiftToWorkingDay } from '../domain/calendar';
 import { durationMs } from '../domain/duration';
 import { higherLevel, nextLevel } from '../domain/roles';
 import type { UpdateSpec } from './case-runtime';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
-import { reopenWindowEnd } from './complaint-clock';
-import { externalGuard, registerExternalActions } from './complaint-external';
+import { registerExternalActions } from './complaint-external';
 import { registerDirectorDecision, startDirectorDecision } from './complaint-internal';
+import { markAnswered } from './complaint-answer';
+import { registerClosingActions } from './complaint-closing';
+import { registerPauseActions } from './complaint-pause';
 import { registerRemedyActions } from './complaint-remedies';
 import * as msg from './complaint.messages';
 import { reject } from './refusal';
@@ -149,6 +150,8 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
       if (s.step !== 'follow_up' && s.step !== 'branch_feedback') reject('INVALID_STATE', `a follow-up is not expected at step ${s.step}`);
     },
     async ({ actor, customerSatisfied, outcome, notes }) => {
+      // A follow-up that reached the customer is the answer promised at intake (complaint-answer.ts).
+      if (outcome !== 'not_reached') markAnswered(c);
       if ((outcome === 'not_reached' || outcome === 'in_progress') && c.fx.patched(FOLLOW_UP_OUTCOMES)) {
         // Nothing escalates and the round's deadline keeps running; a reached customer counts as a follow-up made.
         if (outcome === 'in_progress') s.followUps = (s.followUps ?? 0) + 1;
@@ -186,32 +189,6 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
   );
 
   action(
-    msg.pauseUpdate,
-    () => {
-      requireOpen();
-      if (!s.deadline) reject('INVALID_STATE', `nothing is timed at step ${s.step}`);
-      externalGuard(s, 'pause');
-    },
-    async ({ actor, notes }) => {
-      const dl = s.deadline!;
-      dl.remainingMs = Math.max(0, Date.parse(dl.dueAt) - now());
-      s.status = 'paused';
-      s.pausedAt = iso(now());
-      await c.record('paused', by(actor), { notes, step: s.step, remainingMs: dl.remainingMs });
-    },
-  );
-
-  action(
-    msg.resumeUpdate,
-    () => {
-      if (s.status !== 'paused') reject('INVALID_STATE', `the case is ${s.status}, not paused`);
-    },
-    async ({ actor, notes }) => {
-      await c.resumeClock(by(actor), { notes });
-    },
-  );
-
-  action(
     msg.escalateUpdate,
     () => {
       if (s.status !== 'open' && s.status !== 'paused') reject('INVALID_STATE', `the case is ${s.status}`);
@@ -223,60 +200,8 @@ export function registerComplaintActions(c: Complaint, on: RegisterAction): void
     },
   );
 
-  action(
-    msg.closeUpdate,
-    ({ actor }) => {
-      const held = heldByPending('close', s.approvalRequests);
-      if (held) reject('APPROVAL_PENDING', `${held.decision}, asked by ${held.by}, awaits its approvers; the case closes after the decision`);
-      if (s.status === 'legal') {
-        if (!actor.roles.includes('legal')) reject('ROLE_NOT_ALLOWED', 'only legal closes a case in legal hands');
-        return;
-      }
-      externalGuard(s, 'close');
-      if (s.status !== 'resolved') reject('INVALID_STATE', `the case is ${s.status}; it closes once the customer is satisfied`);
-    },
-    async ({ actor, notes }) => {
-      s.closedByLegal = s.status === 'legal';
-      s.status = 'closed';
-      s.step = 'closed';
-      s.deadline = undefined;
-      s.overdue = false;
-      s.surveyTaskCreated = false;
-      s.closedAt = iso(now());
-      await c.record('closed', by(actor), { notes, byLegal: s.closedByLegal }, ['admin']);
-    },
-  );
-
-  action(
-    msg.reopenUpdate,
-    () => {
-      if (s.status !== 'closed') reject('INVALID_STATE', `the case is ${s.status}, not closed`);
-      if (s.closedByLegal) reject('CLOSED_BY_LEGAL', 'legal closed this case; it cannot be reopened');
-      if (now() > (reopenWindowEnd(c) ?? 0)) reject('REOPEN_WINDOW_PASSED', `the reopen window of ${policy.reopenWindow} after closing has passed`);
-    },
-    async ({ actor, notes }) => {
-      s.reopenCount++;
-      s.status = 'open';
-      s.closedAt = undefined;
-      s.surveyRecorded = false;
-      c.startFollowUpRound(Math.max(s.round, 1));
-      await c.record('reopened', by(actor), { notes, round: s.round }, [s.level, s.routedTo]);
-    },
-  );
-
-  action(
-    msg.surveyUpdate,
-    () => {
-      if (s.status !== 'closed') reject('INVALID_STATE', 'a satisfaction survey follows the closing');
-      if (s.surveyRecorded) reject('ALREADY_DONE', 'the survey is already recorded');
-    },
-    async ({ actor, satisfied, score, notes }) => {
-      s.surveyRecorded = true;
-      s.surveySatisfied = satisfied;
-      await c.record('survey', by(actor), { satisfied, score, notes });
-    },
-  );
-
+  registerPauseActions(c, action, requireOpen);
+  registerClosingActions(c, action);
   registerRemedyActions(c, action);
   registerExternalActions(c, action);
   registerDirectorDecision(c, action);

@@ -1,14 +1,14 @@
 // A complaint case's state and decisions: the ladder, its deadlines and the case file, free of Temporal so unit tests drive it.
 import type { Activities } from '../activities/create-activities';
-import { effectiveSeverity, initialLevel, isExternalSource, lastRound, roundLevel, routeFor, stepDeadlineMs, type Step } from '../domain/complaint.rules';
-import { shiftToWorkingDay } from '../domain/calendar';
-import { durationMs } from '../domain/duration';
+import { isExternalSource, lastRound, roundLevel, stepDeadlineMs, type Step } from '../domain/complaint.rules';
 import type { ComplaintPolicy } from '../domain/policy';
 import type { Level, Role } from '../domain/roles';
 import type { CaseEffects } from './case-runtime';
+import { startAnswerClock } from './complaint-answer';
 import { applyIntakeRules, externalRecipients } from './complaint-external';
 import { ComplaintFile } from './complaint-file';
 import { startDirectorDecision } from './complaint-internal';
+import { schedulePostRepair } from './complaint-post-repair';
 import type { ComplaintInput, ComplaintState } from './complaint.messages';
 
 export const SYSTEM = 'system';
@@ -21,43 +21,7 @@ export interface ComplaintEffects extends CaseEffects {
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString();
-
-export function initialComplaintState(input: ComplaintInput): ComplaintState {
-  const policy = input.policy.complaint;
-  const severity = effectiveSeverity(input.source, input.severity, policy);
-  return {
-    complaintId: input.complaintId,
-    kind: input.kind,
-    source: input.source,
-    contractNo: input.contractNo,
-    branch: input.branch,
-    category: input.category,
-    ...(input.finding ? { finding: input.finding } : {}),
-    severity,
-    priority: input.priority ?? (isExternalSource(input.source) ? 'high' : policy.defaultPriority),
-    severityConfirmed: input.severity !== undefined && input.priority !== undefined,
-    valid: true,
-    repeat: input.repeat,
-    status: 'open',
-    step: 'first_callback',
-    level: initialLevel(severity, input.repeat, policy),
-    round: 0,
-    routedTo: routeFor(input.kind),
-    secondHandling: false,
-    acknowledged: false,
-    followUps: 0,
-    feedbackReceived: false,
-    overdue: false,
-    closedByLegal: false,
-    reopenCount: 0,
-    surveyTaskCreated: false,
-    surveyRecorded: false,
-    remedies: [],
-    approvals: [],
-    policyVersion: input.policy.version,
-    seq: 0,
-  };
-}
+export { initialComplaintState } from './complaint-state';
 
 export class Complaint {
   readonly policy: ComplaintPolicy;
@@ -227,6 +191,7 @@ export class Complaint {
   async open(startedAt: number): Promise<void> {
     const s = this.state;
     const { toLegal, told } = applyIntakeRules(this, startedAt);
+    startAnswerClock(this, startedAt, toLegal);
     const notify: Role[] = [s.level, ...told];
     if (s.external) notify.push(...externalRecipients(this));
     else if (isExternalSource(s.source)) notify.push('legal', 'executive');
@@ -237,7 +202,8 @@ export class Complaint {
     if (this.fx.patched('intake-single-event')) {
       // One activity at intake: the opening entry already carries the first step and its deadline.
       this.startStep(firstStep, startedAt);
-      await this.record('opened', this.input.openedBy, { ...opened, step: s.step, dueAt: s.deadline?.dueAt }, notify);
+      const answerBy = s.answer ? { answerBy: s.answer.dueAt } : {};
+      await this.record('opened', this.input.openedBy, { ...opened, step: s.step, dueAt: s.deadline?.dueAt, ...answerBy }, notify);
       if (s.repeat) await this.recordRepeatEscalation();
       if (toLegal) await this.handToLegal(s.finding ? `finding_${s.finding}` : `source_${s.source}`, SYSTEM);
     } else {
@@ -249,30 +215,8 @@ export class Complaint {
     }
   }
 
-  /** The contract's schedule books the post-repair call on a working day; without a registered contract, a plain task. */
-  async schedulePostRepairCallback(repairCompletedAt: string): Promise<void> {
-    const s = this.state;
-    if (this.fx.patched('post-repair-via-schedule') && s.contractNo) {
-      try {
-        await this.fx.signalRepairDone(s.contractNo, { complaintId: s.complaintId, completedAt: repairCompletedAt });
-        await this.record('callback_scheduled', SYSTEM, { kind: 'post_repair', via: 'schedule', contractNo: s.contractNo });
-        return;
-      } catch {
-        // No running schedule for this contract (never registered, or already closed): fall back to a task.
-      }
-    }
-    const at = Date.parse(repairCompletedAt) + durationMs(this.policy.postRepairCallback);
-    // "About 3 days": on the next working day, as the contract's schedule would book it (patched).
-    const dueAt = iso(this.fx.patched('calendar-aware-calls') ? shiftToWorkingDay(at, this.input.policy.calendar) : at);
-    await this.file.createTask({
-      id: `${s.complaintId}:post_repair`,
-      type: 'post_repair_callback',
-      complaintId: s.complaintId,
-      contractNo: s.contractNo,
-      branch: s.branch,
-      assigneeRole: 'assistant',
-      dueAt,
-    });
-    await this.record('callback_scheduled', SYSTEM, { kind: 'post_repair', dueAt }, ['assistant']);
+  /** The post-repair call of a finished repair (workflows/complaint-post-repair.ts). */
+  schedulePostRepairCallback(repairCompletedAt: string): Promise<void> {
+    return schedulePostRepair(this, repairCompletedAt);
   }
 }

@@ -3,6 +3,7 @@ import { warningTimes, missedStepRecipients } from '../domain/complaint.rules';
 import { durationMs } from '../domain/duration';
 import type { Role } from '../domain/roles';
 import { iso, SYSTEM, type Complaint } from './complaint-case';
+import { answerTimer } from './complaint-answer';
 import { externalTimer } from './complaint-external';
 import { directorDecisionMissed } from './complaint-internal';
 
@@ -98,7 +99,10 @@ function pauseTimer(c: Complaint, pausedAt: number): Timer {
 export function nextTimer(c: Complaint): Timer | undefined {
   const step = stepTimer(c);
   const external = externalTimer(c);
-  return external && (!step || external.at <= step.at) ? external : step;
+  const first = external && (!step || external.at <= step.at) ? external : step;
+  // The customer's answer clock runs beside both; at a tie the ladder's timer goes first, as before the clock existed.
+  const answer = answerTimer(c);
+  return answer && (!first || answer.at < first.at) ? answer : first;
 }
 
 /** Timers of the case, earliest first: warnings and the step deadline while open, survey and reopen window once closed. */

@@ -10,6 +10,8 @@ import { reject } from './refusal';
 
 /** Patch: an external case runs the ladder with a 24 h decision clock beside it instead of a bare legal_handoff step. */
 export const EXTERNAL_DECISION = 'external-decision';
+/** Patch: the deciders still undecided are warned at a policy-set time before the decision clock runs out. */
+export const EXTERNAL_DECISION_WARNING = 'external-decision-warning';
 /** Patch: a complaint arriving as a lawsuit or an arbitration is handed to legal at intake. */
 export const LAWSUIT_TO_LEGAL = 'lawsuit-to-legal';
 /** Patch: a complaint is valid only once triage says so (it used to start valid). */
@@ -42,7 +44,18 @@ export function applyIntakeRules(c: Complaint, startedAt: number): { toLegal: bo
 }
 
 function clockFrom(c: Complaint, source: msg.ComplaintState['source'], at: number): msg.ExternalClock {
-  return { source, startedAt: iso(at), dueAt: iso(at + durationMs(c.policy.externalToLegal)), decisions: [] };
+  const length = durationMs(c.policy.externalToLegal);
+  const clock: msg.ExternalClock = { source, startedAt: iso(at), dueAt: iso(at + length), decisions: [] };
+  const before = c.policy.externalWarningBefore;
+  // The warning instant is fixed with the clock, so a retry or a replay finds the same one and `warned` keeps it single.
+  if (before && durationMs(before) < length && c.fx.patched(EXTERNAL_DECISION_WARNING)) clock.warnAt = iso(at + length - durationMs(before));
+  return clock;
+}
+
+/** The deciders who have not decided yet. */
+function undecidedRoles(c: Complaint): Role[] {
+  const ext = c.state.external!;
+  return (c.policy.externalDecisionBy ?? []).filter((r) => !ext.decisions.some((d) => d.role === r));
 }
 
 /** Who is told of an external case: every decider and legal. */
@@ -55,10 +68,20 @@ export function externalClockRuns(s: msg.ComplaintState): boolean {
   return Boolean(s.external && !s.external.outcome && s.status !== 'legal' && s.status !== 'closed');
 }
 
-/** At 24 h without every decision the case reaches legal by itself. */
+/** Before the end the undecided deciders are warned once; at 24 h without every decision the case reaches legal by itself. */
 export function externalTimer(c: Complaint): Timer | undefined {
   const s = c.state;
   if (!externalClockRuns(s)) return undefined;
+  const ext = s.external!;
+  if (ext.warnAt && !ext.warned) {
+    return {
+      at: Date.parse(ext.warnAt),
+      fire: async () => {
+        ext.warned = true;
+        await c.record('external_decision_warning', SYSTEM, { dueAt: ext.dueAt, waitingFor: undecidedRoles(c) }, undecidedRoles(c));
+      },
+    };
+  }
   return {
     at: Date.parse(s.external!.dueAt),
     fire: async () => {

@@ -125,6 +125,8 @@ export interface ComplaintState extends ComplaintFacts {
   external?: ExternalClock;
   /** Cases started with the patch begin not valid: only triage confirms a complaint as valid. */
   validityByTriage?: boolean;
+  /** The answer promised to the customer at intake (policy customerAnswer): due, given, missed. */
+  answer?: AnswerClock;
   /** Staff and crew complaints of cases started with the patch: the ladder ends at the director, not legal. */
   ladderEndsAt?: 'director';
   /** What the director decided on a staff or crew complaint, and when the decision step began for what. */
@@ -141,9 +143,21 @@ export interface ExternalClock {
   source: ComplaintSource;
   startedAt: string;
   dueAt: string;
+  /** When the deciders still undecided are warned (policy externalWarningBefore), and whether they were. */
+  warnAt?: string;
+  warned?: boolean;
   /** Set once it is decided: kept by the center (every decider said keep) or legal (one said so, or the clock ran out). */
   outcome?: ExternalDecision;
   decisions: { role: Role; decision: ExternalDecision; by: string; at: string }[];
+}
+
+/** The customer's answer clock: when it is due, when a reached follow-up gave it, and whether it came in time. */
+export interface AnswerClock {
+  startedAt: string;
+  dueAt: string;
+  answeredAt?: string;
+  onTime?: boolean;
+  missed?: boolean;
 }
 
 export interface ExternalDecisionInput {

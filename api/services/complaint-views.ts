@@ -18,6 +18,20 @@ function deadlineView(
   ];
 }
 
+type AnswerLike = { dueAt?: Date | string | null; answeredAt?: Date | string | null; onTime?: boolean | null; missed?: boolean | null };
+
+/** The answer promised at intake, when the case has that clock. */
+function answerView(a: AnswerLike | null | undefined) {
+  if (!a?.dueAt) return {};
+  const answer = {
+    dueAt: new Date(a.dueAt).toISOString(),
+    ...(a.answeredAt ? { answeredAt: new Date(a.answeredAt).toISOString() } : {}),
+    ...(typeof a.onTime === 'boolean' ? { onTime: a.onTime } : {}),
+    missed: Boolean(a.missed),
+  };
+  return { answer };
+}
+
 export function summary(doc: ComplaintDocLean) {
   return {
     id: doc._id,
@@ -35,6 +49,7 @@ export function summary(doc: ComplaintDocLean) {
     overdue: Boolean(doc.overdue),
     createdAt: doc.createdAt.toISOString(),
     deadlines: deadlineView(doc.deadline),
+    ...answerView(doc.answer),
     remedies: (doc.remedies ?? []) as Record<string, unknown>[],
     approvals: (doc.approvals ?? []) as Record<string, unknown>[],
   } as const;
@@ -53,6 +68,7 @@ export function stateSummary(doc: ComplaintDocLean, state: ComplaintState) {
     branch: state.branch,
     overdue: state.overdue,
     deadlines: deadlineView(state.deadline),
+    ...answerView(state.answer),
     remedies: state.remedies as unknown as Record<string, unknown>[],
     approvals: state.approvals as unknown as Record<string, unknown>[],
   };

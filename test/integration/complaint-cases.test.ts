@@ -13,7 +13,7 @@ import {
   stateQuery,
   surveyUpdate,
 } from '../../workflows/complaint.messages';
-import { shiftToWorkingDay } from '../../domain/calendar';
+import { addWorkingTime, shiftToWorkingDay } from '../../domain/calendar';
 import { updateRefusal, useCaseWorld } from '../support/harness';
 import { actors, complaintInput, history, HOUR, MINUTE, openCase, policyWith } from '../support/fixtures';
 
@@ -129,8 +129,9 @@ describe('complaint cases under time skipping', () => {
     });
     const task = await w.db.models.Task.findById(`${input.complaintId}:post_repair`).lean();
     expect(task).toMatchObject({ type: 'post_repair_callback', contractNo: 'HZ-2026-0001', assigneeRole: 'assistant' });
-    // Three days after the repair, on the next working day when that is a weekend or holiday (the test clock's day varies).
-    expect(task!.dueAt.getTime()).toBe(shiftToWorkingDay(Date.parse(repairedAt) + 3 * DAY, input.policy.calendar));
+    // Three working days after the repair (the policy counts post_repair in working time), on a working day (the test clock's day varies).
+    const cal = input.policy.calendar;
+    expect(task!.dueAt.getTime()).toBe(shiftToWorkingDay(addWorkingTime(Date.parse(repairedAt), 3 * DAY, cal), cal));
   });
 
   it('routes an employee complaint to hr and gives an unsatisfied crew the director and a second handling', async () => {

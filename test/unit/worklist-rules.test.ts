@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { phoneVariants } from '../../domain/phone';
 import { caseScope } from '../../domain/scope';
-import { callbackWork, complaintWork, endOfLocalDay, latenessMs, latestAssignment, taskWork } from '../../domain/worklist.rules';
+import { answerWork, callbackWork, complaintWork, endOfLocalDay, latenessMs, latestAssignment, taskWork } from '../../domain/worklist.rules';
 
 const step = (patch: Record<string, unknown>) =>
   ({
@@ -106,5 +106,23 @@ describe('phone numbers as typed', () => {
     expect(phoneVariants('+86 138 0000 1111')).toEqual(['8613800001111', '13800001111']);
     expect(phoneVariants('0086 13800001111')).toEqual(['8613800001111', '13800001111']);
     expect(phoneVariants('0571-8888 1234')).toEqual(['057188881234']);
+  });
+});
+
+describe('the answer owed to a customer', () => {
+  const answer = { startedAt: '2026-11-20T08:00:00Z', dueAt: '2026-11-21T08:00:00Z' };
+  it('is the assistant’s and the owner’s item until answered, while the case is in the center’s hands', () => {
+    expect(answerWork('C-1', { status: 'open', level: 'supervisor', answer })).toMatchObject({
+      open: true,
+      kind: 'customer_answer',
+      roles: ['assistant', 'supervisor'],
+      dueAt: Date.parse(answer.dueAt),
+      visibleFrom: Date.parse(answer.startedAt),
+      action: 'POST /v1/complaints/C-1/follow-up',
+    });
+    expect(answerWork('C-1', { status: 'paused', level: 'assistant', answer }).open).toBe(true);
+    expect(answerWork('C-1', { status: 'open', level: 'assistant', answer: { ...answer, answeredAt: '2026-11-20T09:00:00Z' } }).open).toBe(false);
+    for (const status of ['legal', 'resolved', 'closed']) expect(answerWork('C-1', { status, level: 'assistant', answer }).open).toBe(false);
+    expect(answerWork('C-1', { status: 'open', level: 'assistant' }).open).toBe(false);
   });
 });
