@@ -34,8 +34,10 @@ describe('complaint ladder with nobody acting', () => {
     const warnings = events.filter((e) => e.type === 'warning');
     // Two warnings (50 %, 75 %) before each of the six deadlines.
     expect(warnings).toHaveLength(12);
-    expect((warnings[0]!.at.getTime() - started) / MINUTE).toBeCloseTo(1.5, 1);
-    expect((warnings[1]!.at.getTime() - started) / MINUTE).toBeCloseTo(2.25, 1);
+    // Measured from the opening the case recorded: its clocks start at its first task, seconds after startTime under load.
+    const openedAt = events.find((e) => e.type === 'opened')!.at.getTime();
+    expect((warnings[0]!.at.getTime() - openedAt) / MINUTE).toBeCloseTo(1.5, 1);
+    expect((warnings[1]!.at.getTime() - openedAt) / MINUTE).toBeCloseTo(2.25, 1);
 
     const doc = await w.db.models.Complaint.findById(input.complaintId).lean();
     expect(doc).toMatchObject({ status: 'legal', level: 'legal', round: 4 });

@@ -37,7 +37,7 @@ function mapDurations(value: unknown, to: (d: string) => string): unknown {
 describe('config/policy.default.json', () => {
   it('loads from the default path', () => {
     expect(DEFAULT_POLICY_FILE).toMatch(/config[\\/]policy\.default\.json$/);
-    expect(shipped.version).toBe('2026.3');
+    expect(shipped.version).toBe('2026.4');
   });
 
   it('has the company default deadlines', () => {
