@@ -19,6 +19,8 @@ import { reportRoutes } from './routes/reports.routes';
 import { worklistRoutes } from './routes/worklist.routes';
 import { lookupRoutes } from './routes/lookups.routes';
 import { attachmentRoutes } from './routes/attachments.routes';
+import { caseDocumentRoutes } from './routes/case-documents.routes';
+import { createCaseDocumentService } from './services/case-documents.service';
 import { createAttachmentService } from './services/attachments.service';
 import type { ApiMetrics } from './metrics';
 import { createCalendarService } from './services/calendars.service';
@@ -103,6 +105,7 @@ export function createApp(deps: AppDeps) {
   worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
   lookupRoutes(v1, registry, authenticate, createLookupService(deps));
   attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints });
+  caseDocumentRoutes(v1, registry, authenticate, { documents: createCaseDocumentService(deps), complaints });
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

@@ -15,6 +15,7 @@ import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
 import { actionUpdateId, keysetPage, listFilter } from './case-workflows';
 import { checkIntake, requestHashOf, type KeyScope } from './complaint-intake';
+import { createCaseDocumentService } from './case-documents.service';
 import { createComplaintOpening } from './complaint-opening';
 import { externalContact, joinText, keepContact, keepText, splitText, type ExternalContact } from './action-texts';
 import { assignedCases, complaintFileExtras } from './case-file';
@@ -40,6 +41,7 @@ export function createComplaintService(deps: ComplaintDeps) {
   const once = deps.idempotency ?? createIdempotency(models);
 
   const openCase = createComplaintOpening(deps);
+  const documents = createCaseDocumentService(deps);
 
   return {
     /**
@@ -62,11 +64,12 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** The case as staff see it; 404 for a case outside a branch user's own branch. */
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
-      const [events, extras, withText, label] = await Promise.all([
+      const [events, extras, withText, label, docs] = await Promise.all([
         models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean(),
         complaintFileExtras(models, doc, user),
         joinText(models, id),
         defectLabels(models, [id]),
+        documents.view(doc),
       ]);
       const view = summary(doc);
       return {
@@ -76,6 +79,7 @@ export function createComplaintService(deps: ComplaintDeps) {
         approvals: view.approvals.map(withText),
         approvalRequests: (doc.approvalRequests ?? []) as Record<string, unknown>[],
         ...extras,
+        documents: docs,
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
         externalContact: expandRoles(user.roles).some((r) => EXTERNAL_CONTACT_VIEWERS.includes(r)) ? await externalContact(models, id) : undefined,
         history: events.map((e) => ({
@@ -114,6 +118,9 @@ export function createComplaintService(deps: ComplaintDeps) {
 
     /** 404 unless the case exists and lies in the caller's branches (an unassigned one: the hotline's). */
     findVisible,
+
+    /** Refuses to close a serious or major case whose file nobody reviewed (409 FILE_REVIEW_REQUIRED). */
+    checkClose: async (id: string, user: StaffUser) => documents.checkClose(await findVisible(id, user)),
 
     /** Keeps the contact of a re-flagged case (once; a retry changes nothing). */
     keepExternalContact: (id: string, user: StaffUser, contact: ExternalContact) => keepContact(models, id, user.sub, contact),
