@@ -97,14 +97,15 @@ export function createApp(deps: AppDeps) {
   const idempotency = createIdempotency(deps.models);
   const complaints = createComplaintService({ ...deps, idempotency });
   complaintRoutes(v1, registry, authenticate, complaints);
-  contractRoutes(v1, registry, authenticate, createContractService({ ...deps, idempotency, complaints }));
+  const contracts = createContractService({ ...deps, idempotency, complaints });
+  contractRoutes(v1, registry, authenticate, contracts);
   contractAdjustmentRoutes(v1, registry, authenticate, createContractAdjustmentService({ ...deps, idempotency }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
   calendarRoutes(v1, registry, authenticate, createCalendarService(deps));
   const work = createCaseWorkService({ models: deps.models, idempotency });
   worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
   lookupRoutes(v1, registry, authenticate, createLookupService(deps));
-  attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints });
+  attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints, contracts });
   caseDocumentRoutes(v1, registry, authenticate, { documents: createCaseDocumentService(deps), complaints });
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(

@@ -237,6 +237,8 @@ const attachmentSchema = new Schema(
     name: { type: String, required: true },
     type: { type: String, required: true },
     size: { type: Number, required: true },
+    kind: String,
+    recording: { type: Schema.Types.Mixed, default: undefined },
     by: { type: String, required: true },
     at: { type: Date, required: true },
     requestHash: String,
