@@ -186,3 +186,59 @@ describe('apology and small gift for a service-quality complaint ([004] §14.2)'
     expect(await docsOf(id)).toBe(0);
   });
 });
+
+describe('call recordings as attachments ([003] ch.5 §4 录音)', () => {
+  const recording = (patch: Record<string, unknown> = {}) => ({
+    name: 'call-0930.mp3',
+    type: 'audio/mpeg',
+    size: 1048576,
+    kind: 'call_recording',
+    recording: { callAt: recent(30), durationSeconds: 184, direction: 'inbound', ...patch },
+  });
+
+  it('a complaint keeps a recording with call time, duration and who called; a recording breaking its rules is refused', async () => {
+    const id = await open();
+    const made = await post(id, 'attachments', 'assistant', recording(), 'rec-0001');
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect(made.body).toMatchObject({ kind: 'call_recording', recording: { durationSeconds: 184, direction: 'inbound', staff: 'a-north' } });
+    await refused(await post(id, 'attachments', 'assistant', { ...recording(), type: 'image/jpeg' }), 422, 'RULE_VIOLATED');
+    await refused(await post(id, 'attachments', 'assistant', { ...recording(), recording: undefined }), 422, 'RULE_VIOLATED');
+    await refused(
+      await post(id, 'attachments', 'assistant', { name: 'a.jpg', type: 'image/jpeg', size: 10, recording: recording().recording }),
+      422,
+      'RULE_VIOLATED',
+    );
+    await refused(await post(id, 'attachments', 'assistant', recording({ callAt: new Date(Date.now() + 3_600_000).toISOString() })), 422, 'RULE_VIOLATED');
+    const files = (await file(id)).attachments;
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ kind: 'call_recording', recording: { direction: 'inbound' } });
+  });
+
+  it('a contract keeps recordings of its own calls only (404 CALLBACK_NOT_FOUND otherwise, nothing recorded)', async () => {
+    const now = new Date();
+    const contractNo = 'HZ-REC-0001';
+    await w.db.models.Contract.create({
+      _id: contractNo,
+      branch: 'north',
+      customer: { name: 'Wang Fang', phone: '13800002222' },
+      contractSignedAt: now,
+      plannedCompletionAt: now,
+      warrantyMonths: 12,
+      requestHash: 'x',
+      workflowId: `project-${contractNo}`,
+      createdAt: now,
+      stateSeq: 0,
+    });
+    const callbackId = `${contractNo}.after_signing.1`;
+    await w.db.models.Callback.create({ _id: callbackId, contractNo, branch: 'north', kind: 'after_signing', dueAt: now, status: 'due', createdAt: now });
+    const call = (who: string, body: unknown) => api.call('POST', `/v1/contracts/${contractNo}/recordings`, { token: t[who], body });
+    const ok = await call('assistant', recording({ direction: 'outbound', callbackId }));
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body).toMatchObject({ kind: 'call_recording', recording: { callbackId, direction: 'outbound', staff: 'a-north' } });
+    await refused(await call('assistant', recording({ callbackId: 'HZ-OTHER-01.after_signing.1' })), 404, 'CALLBACK_NOT_FOUND');
+    await refused(await call('assistant', recording()), 422, 'RULE_VIOLATED');
+    await refused(await call('southBranch', recording({ callbackId })), 404, 'NOT_FOUND');
+    const list = await api.call('GET', `/v1/contracts/${contractNo}/recordings`, { token: t.supervisor });
+    expect(list.body.items.map((r: any) => r.recording.callbackId)).toEqual([callbackId]);
+  });
+});

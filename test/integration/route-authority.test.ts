@@ -69,6 +69,8 @@ const TABLE: Record<string, Role[]> = {
   'POST /v1/complaints/{id}/inspections/{inspectionId}/signatures': ['branch', 'engineering', 'supervisor', 'director'],
   'POST /v1/complaints/{id}/inspections/{inspectionId}/conclusion': ['branch', 'engineering', 'supervisor', 'director'],
   'POST /v1/complaints/{id}/apologies': ['supervisor', 'director'],
+  'POST /v1/contracts/{contractNo}/recordings': [...CS, 'branch'],
+  'GET /v1/contracts/{contractNo}/recordings': EVERYONE,
 };
 
 const COMPLAINT = 'C-00000000000000a1';
