@@ -101,7 +101,7 @@ export const letterView = z
     id: z.string(),
     ...stamp,
     subject: z.string(),
-    text: z.string(),
+    text: z.string().optional().describe('Shown only to those who may see the complainant'),
     status: z.enum(['awaiting_legal', 'approved', 'rejected', 'sent']),
     decision: z.object({ ...stamp, decision: z.enum(LETTER_DECISIONS), reason: z.string().optional() }).optional(),
     sent: z.object({ ...stamp, sentAt: z.string(), receivedBy: z.string() }).optional(),

@@ -11,6 +11,8 @@ import {
   PARTY_SIGNERS,
   REVIEW_ROLES,
 } from '../../domain/case-documents.rules';
+import { maySeeComplainant } from '../../domain/authority';
+import type { ComplaintKind } from '../../domain/complaint.rules';
 import type { Policy } from '../../domain/policy';
 import { expandRoles, type Role } from '../../domain/roles';
 import type {
@@ -57,8 +59,9 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
 
   return {
     /** Everything the case file shows of its documents. */
-    async view(doc: CaseDoc) {
-      return caseDocumentsView(await store.all(doc._id), doc.severity ?? undefined, policy());
+    async view(doc: CaseDoc, roles: readonly Role[]) {
+      const showText = maySeeComplainant(doc.kind as ComplaintKind, roles);
+      return caseDocumentsView(await store.all(doc._id), doc.severity ?? undefined, policy(), showText);
     },
 
     /** Closing a serious or major case waits for a file review (policy caseDocuments.reviewBeforeClose). */
@@ -79,7 +82,7 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
     async draftLetter(doc: CaseDoc, body: Body<typeof letterBody>, user: StaffUser, key?: string) {
       openCase(doc);
       const { created, stored } = await create(doc, 'letter', user, roleFor(user, LETTER_ROLES, 'a letter'), body, key);
-      return { created, view: letterView(stored, []) };
+      return { created, view: letterView(stored, [], maySeeComplainant(doc.kind as ComplaintKind, user.roles)) };
     },
 
     /** Legal approves or rejects a letter once; a rejected letter is redrafted as a new one. */
@@ -88,7 +91,7 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
       const role = roleFor(user, LETTER_APPROVERS, 'a letter’s approval');
       const data = { decision: body.decision, ...(body.reason ? { reason: body.reason } : {}) };
       await store.put({ _id: `${letterId}:decision`, caseId: doc._id, docType: 'letter_decision', parent: letterId, role, data }, user, 'once');
-      return letterView(letter, await store.all(doc._id));
+      return letterView(letter, await store.all(doc._id), maySeeComplainant(doc.kind as ComplaintKind, user.roles));
     },
 
     /** Marked sent (and signed for) only after legal approved it ([003] ch.5 §4: 发文前须报集团法务中心批准). */
@@ -101,7 +104,7 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
         throw new AppError('LETTER_NOT_APPROVED', decision ? 'legal rejected this letter: draft a new one' : 'legal has not approved this letter yet');
       }
       await store.put({ _id: `${letterId}:sent`, caseId: doc._id, docType: 'letter_sent', parent: letterId, role, data: body }, user, 'once');
-      return letterView(letter, await store.all(doc._id));
+      return letterView(letter, await store.all(doc._id), maySeeComplainant(doc.kind as ComplaintKind, user.roles));
     },
 
     async openInspection(doc: CaseDoc, body: Body<typeof inspectionBody>, user: StaffUser, key?: string) {

@@ -6,7 +6,8 @@ const iso = (d: Date) => d.toISOString();
 const stamp = (d: StoredDocument) => ({ by: d.by, at: iso(d.at) });
 type Data = Record<string, unknown>;
 
-export function letterView(letter: StoredDocument, docs: readonly StoredDocument[]) {
+/** The letter's text is shown only to those who may see the complainant (it names them); the subject to every reader. */
+export function letterView(letter: StoredDocument, docs: readonly StoredDocument[], showText = true) {
   const decision = docs.find((d) => d.docType === 'letter_decision' && d.parent === letter._id);
   const sent = docs.find((d) => d.docType === 'letter_sent' && d.parent === letter._id);
   const decided = decision?.data.decision as 'approve' | 'reject' | undefined;
@@ -15,7 +16,7 @@ export function letterView(letter: StoredDocument, docs: readonly StoredDocument
     id: letter._id,
     ...stamp(letter),
     subject: String(letter.data.subject),
-    text: String(letter.data.text),
+    ...(showText ? { text: String(letter.data.text) } : {}),
     status: status as 'awaiting_legal' | 'approved' | 'rejected' | 'sent',
     decision: decision ? { ...stamp(decision), ...(decision.data as { decision: 'approve' | 'reject'; reason?: string }) } : undefined,
     sent: sent ? { ...stamp(sent), ...(sent.data as { sentAt: string; receivedBy: string }) } : undefined,
@@ -38,12 +39,12 @@ export function inspectionView(inspection: StoredDocument, docs: readonly Stored
 }
 
 /** Every document of the case file, grouped; `reviewRequiredBeforeClose` says whether closing waits for a review. */
-export function caseDocumentsView(docs: readonly StoredDocument[], severity: string | undefined, policy: CaseDocumentsPolicy | undefined) {
+export function caseDocumentsView(docs: readonly StoredDocument[], severity: string | undefined, policy: CaseDocumentsPolicy | undefined, showText = true) {
   const of = (t: StoredDocument['docType']) => docs.filter((d) => d.docType === t);
   return {
     fileReviews: of('file_review').map((r) => ({ id: r._id, ...stamp(r), role: r.role ?? '', findings: r.data as Data })),
     reviewRequiredBeforeClose: needsReviewBeforeClose(severity, policy) && of('file_review').length === 0,
-    letters: of('letter').map((l) => letterView(l, docs)),
+    letters: of('letter').map((l) => letterView(l, docs, showText)),
     inspections: of('inspection').map((i) => inspectionView(i, docs)),
     apologies: of('apology').map((a) => ({ id: a._id, ...stamp(a), approvedAs: a.role ?? '', ...(a.data as Data) })),
   };

@@ -69,7 +69,7 @@ export function createComplaintService(deps: ComplaintDeps) {
         complaintFileExtras(models, doc, user),
         joinText(models, id),
         defectLabels(models, [id]),
-        documents.view(doc),
+        documents.view(doc, user.roles),
       ]);
       const view = summary(doc);
       return {

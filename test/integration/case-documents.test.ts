@@ -27,7 +27,7 @@ beforeAll(async () => {
   t.assistant = await token(['assistant'], { sub: 'a-north', branch: 'north' });
   t.branch = await token(['branch'], { sub: 'b-north', branch: 'north' });
   t.southBranch = await token(['branch'], { sub: 'b-south', branch: 'south' });
-  for (const role of ['supervisor', 'director', 'legal', 'engineering', 'hr'] as const) t[role] = await token([role], { sub: `${role}-1` });
+  for (const role of ['supervisor', 'director', 'legal', 'engineering', 'hr', 'vp'] as const) t[role] = await token([role], { sub: `${role}-1` });
 });
 afterAll(async () => {
   await api?.close();
@@ -115,6 +115,9 @@ describe('letters: legal approves before sending ([003] ch.5 §4 发文)', () =>
     const letters = (await file(id)).documents.letters;
     expect(letters.map((l: any) => l.status)).toEqual(['rejected', 'sent']);
     expect(letters[1]).toMatchObject({ text: 'We will repair the tiles.', decision: { decision: 'approve', by: 'legal-1' } });
+    // The VP reads the case but does not handle the customer: the subject, not the letter's text (it names them).
+    const vpLetter = (await file(id, 'vp')).documents.letters[1];
+    expect([vpLetter.subject, vpLetter.text]).toEqual(['Regarding the repair', undefined]);
     expect(await docsOf(id)).toBe(5);
   });
 });
