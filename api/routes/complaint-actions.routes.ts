@@ -42,8 +42,6 @@ interface ActionSpec<B extends ZodType, A> {
   toArg: (body: z.infer<B>, user: StaffUser, signAs?: Role) => A;
   errors?: ErrorCode[];
   rules?: string[];
-  /** Runs before the case is asked: a rule kept in MongoDB (the file review before closing). */
-  before?: (service: Service, id: string, user: StaffUser) => Promise<void>;
   /** Runs once the case accepted the action (a retried action too): what stays in MongoDB only. */
   after?: (service: Service, id: string, body: z.infer<B>, user: StaffUser) => Promise<void>;
 }
@@ -66,7 +64,6 @@ function action<B extends ZodType, A>(spec: ActionSpec<B, A>): Mount {
       visible: ({ id }, user) => service.findVisible(id, user),
       handler: async ({ params, body, user, headers }) => {
         const input = body as ActionInput;
-        await spec.before?.(service, params.id, user);
         const made = (signAs?: Role) => spec.toArg(body, user, signAs);
         const out = await service.act(params.id, user, spec.update, made, spec.action, input, headers['idempotency-key']);
         await spec.after?.(service, params.id, body, user);
@@ -138,7 +135,6 @@ const ACTIONS: Mount[] = [
     update: msg.closeUpdate,
     toArg: withActor,
     errors: ['ROLE_NOT_ALLOWED', 'APPROVAL_PENDING', 'EXTERNAL_DECISION_PENDING', 'FILE_REVIEW_REQUIRED'],
-    before: (service, id, user) => service.checkClose(id, user),
     rules: [
       'A case with an undecided approval request does not close (409 APPROVAL_PENDING).',
       'A serious or major case (policy caseDocuments.reviewBeforeClose) closes only after a file review (409 FILE_REVIEW_REQUIRED).',

@@ -66,6 +66,8 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
 
     /** Closing a serious or major case waits for a file review (policy caseDocuments.reviewBeforeClose). */
     async checkClose(doc: CaseDoc) {
+      // Only a case that could close now (resolved, or in legal hands): any other answers the case's own refusal.
+      if (doc.status !== 'resolved' && doc.status !== 'legal') return;
       if (!needsReviewBeforeClose(doc.severity ?? undefined, policy())) return;
       if (await deps.models.CaseDocument.exists({ caseId: doc._id, docType: 'file_review' })) return;
       throw new AppError(

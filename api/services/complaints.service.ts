@@ -119,9 +119,6 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** 404 unless the case exists and lies in the caller's branches (an unassigned one: the hotline's). */
     findVisible,
 
-    /** Refuses to close a serious or major case whose file nobody reviewed (409 FILE_REVIEW_REQUIRED). */
-    checkClose: async (id: string, user: StaffUser) => documents.checkClose(await findVisible(id, user)),
-
     /** Keeps the contact of a re-flagged case (once; a retry changes nothing). */
     keepExternalContact: (id: string, user: StaffUser, contact: ExternalContact) => keepContact(models, id, user.sub, contact),
 
@@ -146,6 +143,8 @@ export function createComplaintService(deps: ComplaintDeps) {
         const facts = { status: doc.status ?? 'open', level: doc.level ?? 'assistant', approvals: doc.approvals ?? [] } as CaseFacts;
         const verdict = authorize(user, action, facts, { authority: policy.authority, allowance: policy.complaint.validComplaintAllowance }, input);
         if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
+        // A serious or major case closes only once its file was reviewed (a MongoDB document, not the case's state).
+        if (action === 'close') await documents.checkClose(doc);
         const { arg, text } = splitText(makeArg(verdict.signAs) as object);
         await keepText(models, id, ref, user.sub, text);
         // The defect label is staff text too: the case gets its id.
