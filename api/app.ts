@@ -20,6 +20,8 @@ import { reportRoutes } from './routes/reports.routes';
 import { worklistRoutes } from './routes/worklist.routes';
 import { lookupRoutes } from './routes/lookups.routes';
 import { attachmentRoutes } from './routes/attachments.routes';
+import { caseDocumentRoutes } from './routes/case-documents.routes';
+import { createCaseDocumentService } from './services/case-documents.service';
 import { createAttachmentService } from './services/attachments.service';
 import type { ApiMetrics } from './metrics';
 import { createCalendarService } from './services/calendars.service';
@@ -97,7 +99,8 @@ export function createApp(deps: AppDeps) {
   const idempotency = createIdempotency(deps.models);
   const complaints = createComplaintService({ ...deps, idempotency });
   complaintRoutes(v1, registry, authenticate, complaints);
-  contractRoutes(v1, registry, authenticate, createContractService({ ...deps, idempotency, complaints }));
+  const contracts = createContractService({ ...deps, idempotency, complaints });
+  contractRoutes(v1, registry, authenticate, contracts);
   contractAdjustmentRoutes(v1, registry, authenticate, createContractAdjustmentService({ ...deps, idempotency }));
   contractCancellationRoutes(v1, registry, authenticate, createContractCancellationService({ ...deps, idempotency }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
@@ -105,7 +108,8 @@ export function createApp(deps: AppDeps) {
   const work = createCaseWorkService({ models: deps.models, idempotency });
   worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
   lookupRoutes(v1, registry, authenticate, createLookupService(deps));
-  attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints });
+  attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints, contracts });
+  caseDocumentRoutes(v1, registry, authenticate, { documents: createCaseDocumentService(deps), complaints });
   // The token is checked before the body is read: without one, even a malformed body gets 401.
   app.use(
     '/v1',

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { CaseErrorCode } from '../domain/errors';
+import type { CaseErrorCode, DocumentErrorCode } from '../domain/errors';
 
 /** Codes only the HTTP layer raises. */
 const API_ERROR_STATUS = {
@@ -61,9 +61,17 @@ const CASE_ERROR_STATUS: Record<CaseErrorCode, number> = {
   CANCELLATION_NOT_REQUESTED: 409,
 };
 
-export type ErrorCode = keyof typeof API_ERROR_STATUS | CaseErrorCode;
+/** Every refusal of a case document needs a status here, or this does not compile. */
+const DOCUMENT_ERROR_STATUS: Record<DocumentErrorCode, number> = {
+  FILE_REVIEW_REQUIRED: 409,
+  LETTER_NOT_APPROVED: 409,
+  INSPECTION_NOT_SIGNED: 409,
+  NOT_SERVICE_COMPLAINT: 409,
+};
+
+export type ErrorCode = keyof typeof API_ERROR_STATUS | CaseErrorCode | DocumentErrorCode;
 /** The one registry: every stable error code and its HTTP status. */
-export const ERROR_STATUS: Record<ErrorCode, number> = { ...API_ERROR_STATUS, ...CASE_ERROR_STATUS };
+export const ERROR_STATUS: Record<ErrorCode, number> = { ...API_ERROR_STATUS, ...CASE_ERROR_STATUS, ...DOCUMENT_ERROR_STATUS };
 
 export interface ErrorDetail {
   field?: string;

@@ -242,8 +242,27 @@ const attachmentSchema = new Schema(
     name: { type: String, required: true },
     type: { type: String, required: true },
     size: { type: Number, required: true },
+    kind: String,
+    recording: { type: Schema.Types.Mixed, default: undefined },
     by: { type: String, required: true },
     at: { type: Date, required: true },
+    requestHash: String,
+  },
+  opts,
+);
+
+// The case file's documents ([003] ch.5 §4, ch.7 §2): reviews, letters, inspections, apologies; each step its own
+// document keyed on its business id (a letter's decision, a party's signature), so no two writers update one document.
+const caseDocumentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    caseId: { type: String, required: true, index: true },
+    docType: { type: String, required: true },
+    parent: String,
+    by: { type: String, required: true },
+    role: String,
+    at: { type: Date, required: true },
+    data: { type: Schema.Types.Mixed, default: {} },
     requestHash: String,
   },
   opts,
@@ -388,6 +407,7 @@ export function createModels(conn: Connection) {
     CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
     Defect: conn.model('Defect', defectSchema, 'defects'),
     Attachment: conn.model('Attachment', attachmentSchema, 'attachments'),
+    CaseDocument: conn.model('CaseDocument', caseDocumentSchema, 'case_documents'),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -32,6 +32,10 @@ export const CALLBACK_ERRORS = ['CALLBACK_NOT_FOUND', 'OUTCOME_ALREADY_RECORDED'
 /** Refusals of a contract cancellation's decision: nothing waits for one. */
 export const CANCELLATION_ERRORS = ['CANCELLATION_NOT_REQUESTED'] as const;
 
+/** Refusals of the case file's documents (review, letters, site inspection, apology), decided in the API over MongoDB. */
+export const DOCUMENT_ERRORS = ['FILE_REVIEW_REQUIRED', 'LETTER_NOT_APPROVED', 'INSPECTION_NOT_SIGNED', 'NOT_SERVICE_COMPLAINT'] as const;
+export type DocumentErrorCode = (typeof DOCUMENT_ERRORS)[number];
+
 export type ComplaintErrorCode = (typeof COMPLAINT_ERRORS)[number];
 export type MilestoneErrorCode = (typeof MILESTONE_ERRORS)[number];
 export type CallbackErrorCode = (typeof CALLBACK_ERRORS)[number];

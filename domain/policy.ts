@@ -1,5 +1,6 @@
 // The versioned policy document as plain types; schemas/policy.schema.ts validates a file into exactly this shape.
 import type { ApprovalPolicy } from './approval.rules';
+import type { CaseDocumentsPolicy } from './case-documents.rules';
 import type { ApprovalDecision } from './authority';
 import type { Level, Priority, Role, Severity } from './roles';
 
@@ -118,4 +119,6 @@ export interface Policy {
   authority: AuthorityPolicy;
   /** Approval steps' reminder and escalation; absent on policies written before approvals had timers. */
   approvals?: ApprovalPolicy;
+  /** File review before closing and the small gift's allowance; absent on policies written before these rules had code. */
+  caseDocuments?: CaseDocumentsPolicy;
 }

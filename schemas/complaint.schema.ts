@@ -14,6 +14,7 @@ import {
 } from '../domain/complaint.rules';
 import { LEVELS, PRIORITIES, SEVERITIES } from '../domain/roles';
 import { attachmentView, caseNoteView, taskView } from './case-file.schema';
+import { caseDocumentsView } from './case-documents.schema';
 import { cursorSchema, instant, notesText, pastInstant, phoneSchema, text } from './fields.schema';
 
 export const complaintIdSchema = z.string().regex(/^C-[0-9a-f]{16}$/, { message: 'must be a complaint id like C-0123456789abcdef' });
@@ -153,6 +154,7 @@ export const complaintView = z
     approvals: z.array(z.record(z.string(), z.unknown())).describe('Every signature: who decided, when, the reason, who asked and when'),
     approvalRequests: z.array(z.record(z.string(), z.unknown())).optional().describe('Decisions asked and not yet decided: who asked, when, who it waits for'),
     attachments: z.array(attachmentView).optional().describe('Metadata of the files attached to the case'),
+    documents: caseDocumentsView.optional().describe('File reviews, letters (with legal’s decision), site inspections and apologies'),
     history: z.array(historyEntrySchema),
     notes: z.array(caseNoteView).describe('Plain notes and logged call attempts'),
     tasks: z.array(taskView).describe('Survey and post-repair tasks the case left'),
@@ -164,6 +166,7 @@ export const complaintSummary = complaintView
     history: true,
     approvalRequests: true,
     attachments: true,
+    documents: true,
     complainant: true,
     description: true,
     location: true,

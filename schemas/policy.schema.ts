@@ -122,6 +122,15 @@ export const approvalPolicySchema = z.object({
 });
 // A reminder not before the escalation is skipped: the escalation itself tells the approvers.
 
+export const caseDocumentsPolicySchema = z.object({
+  reviewBeforeClose: z.array(z.enum(SEVERITIES)),
+  serviceApology: z.object({
+    giftAllowance: z.number().min(0),
+    approvers: z.array(z.enum(ROLES)).min(1),
+    aboveAllowance: z.array(z.enum(ROLES)).min(1),
+  }),
+});
+
 export const policySchema = z.object({
   version: z.string().min(1),
   complaint: complaintPolicySchema,
@@ -132,6 +141,7 @@ export const policySchema = z.object({
   // A policy written before the matrix was data gets the company default.
   authority: authoritySchema.default(structuredClone(DEFAULT_AUTHORITY)),
   approvals: approvalPolicySchema.optional(),
+  caseDocuments: caseDocumentsPolicySchema.optional(),
 });
 
 // Compile-time link: a schema that drifts from the domain's Policy type fails the type check here.

@@ -2,27 +2,21 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
-import { insertOnce, type Models } from '../../db/models';
+import type { Models } from '../../db/models';
 import { authorize, maySeeComplainant, type ActionInput, type CaseFacts, type ComplaintAction } from '../../domain/authority';
 import { expandRoles, type Role } from '../../domain/roles';
 import { inScope } from '../../domain/scope';
-import {
-  EXTERNAL_CONTACT_VIEWERS,
-  effectiveSeverity,
-  goesStraightToLegal,
-  initialLevel,
-  isExternalSource,
-  type ComplaintKind,
-} from '../../domain/complaint.rules';
-import { durationMs } from '../../domain/duration';
+import { EXTERNAL_CONTACT_VIEWERS, type ComplaintKind } from '../../domain/complaint.rules';
 import type { Policy } from '../../domain/policy';
 import type { CreateComplaintBody, ListComplaintsQuery } from '../../schemas/complaint.schema';
-import { COMPLAINT_WORKFLOW, complaintWorkflowId, type ComplaintInput, type ComplaintState } from '../../workflows/complaint.messages';
+import type { ComplaintState } from '../../workflows/complaint.messages';
 import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused, type Idempotency } from '../idempotency';
-import { actionUpdateId, keysetPage, listFilter, startCase } from './case-workflows';
-import { checkIntake, complaintIdFor, customerKey, requestHashOf, staticSummary, type KeyScope } from './complaint-intake';
+import { actionUpdateId, keysetPage, listFilter } from './case-workflows';
+import { checkIntake, requestHashOf, type KeyScope } from './complaint-intake';
+import { createCaseDocumentService } from './case-documents.service';
+import { createComplaintOpening } from './complaint-opening';
 import { externalContact, joinText, keepContact, keepText, splitText, type ExternalContact } from './action-texts';
 import { assignedCases, complaintFileExtras } from './case-file';
 import { defectId, defectLabels, withLabels } from './defects';
@@ -42,108 +36,12 @@ export interface ComplaintDeps {
 }
 
 export function createComplaintService(deps: ComplaintDeps) {
-  const { client, models, policy, taskQueue } = deps;
+  const { client, models, policy } = deps;
   const now = deps.now ?? (() => new Date());
   const once = deps.idempotency ?? createIdempotency(models);
 
-  async function isRepeat(key: string | undefined, id: string): Promise<boolean> {
-    if (!key) return false;
-    const since = new Date(now().getTime() - durationMs(policy.complaint.repeatWindow));
-    const hit = await models.Complaint.exists({
-      customerKey: key,
-      _id: { $ne: id },
-      $or: [{ status: { $in: ['open', 'paused', 'resolved', 'legal'] } }, { closedAt: { $gte: since } }],
-    });
-    return hit !== null;
-  }
-
-  /** Starts the case (or finds it from an earlier try); the worker records the opening, so intake never waits on a busy worker. */
-  function startWorkflow(input: ComplaintInput, body: CreateComplaintBody) {
-    return startCase(client, {
-      workflowType: COMPLAINT_WORKFLOW,
-      workflowId: complaintWorkflowId(input.complaintId),
-      taskQueue,
-      input,
-      staticSummary: staticSummary(input.kind, body),
-    });
-  }
-
-  async function openCase(body: CreateComplaintBody, user: StaffUser, idempotencyKey: string | undefined, scope: KeyScope) {
-    const id = complaintIdFor(idempotencyKey, scope, user.sub);
-    const requestHash = requestHashOf(body);
-    let existing = await models.Complaint.findById(id).lean();
-    if (existing && existing.requestHash !== requestHash) throw keyReused();
-    const key = body.complainant.anonymous ? undefined : customerKey(body.complainant.phone);
-    const repeat = existing ? Boolean(existing.repeat) : await isRepeat(key, id);
-    const severity = effectiveSeverity(body.source, body.severity, policy.complaint);
-    const openedAt = existing?.createdAt ?? now();
-    const input: ComplaintInput = {
-      complaintId: id,
-      kind: body.kind,
-      source: body.source,
-      contractNo: body.contractNo,
-      branch: body.branch,
-      ...(body.finding ? { finding: body.finding } : {}),
-      severity: body.severity ?? (isExternalSource(body.source) || goesStraightToLegal(body.source) ? 'major' : undefined),
-      priority: body.priority,
-      repeat,
-      openedBy: user.sub,
-      openedAt: openedAt.toISOString(),
-      policy,
-      indexedAttributes: await deps.indexedAttributes(),
-    };
-    const level = initialLevel(severity, repeat, policy.complaint);
-    if (!existing) {
-      const inserted = await insertOnce(() =>
-        models.Complaint.updateOne(
-          { _id: id },
-          {
-            $setOnInsert: {
-              kind: body.kind,
-              source: body.source,
-              contractNo: body.contractNo,
-              branch: body.branch,
-              category: body.category,
-              description: body.description,
-              location: body.location,
-              occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
-              complainant: body.complainant,
-              accused: body.accused,
-              customerKey: key,
-              repeat,
-              workflowId: complaintWorkflowId(id),
-              idempotencyKey,
-              requestHash,
-              createdBy: user.sub,
-              createdAt: openedAt,
-              policyVersion: policy.version,
-              status: 'open',
-              level,
-              round: 0,
-              severity,
-              overdue: false,
-              stateSeq: 0,
-            },
-          },
-          { upsert: true },
-        ),
-      );
-      // A concurrent request with the same key won the insert: it is the first, this one a repeat of it.
-      if (!inserted) {
-        existing = await models.Complaint.findById(id).lean();
-        if (!existing || existing.requestHash !== requestHash) throw keyReused();
-      }
-    }
-    // The journalist's or regulator's details go to MongoDB before the case starts; never to Temporal.
-    if (body.externalContact) await keepContact(models, id, user.sub, body.externalContact);
-    // A new case answers as it opens; a repeat answers the case as its file stands (it may have moved on, or closed).
-    await startWorkflow(input, body);
-    const doc = existing ? await models.Complaint.findById(id).lean() : undefined;
-    return {
-      created: !existing,
-      body: { id, status: doc?.status ?? 'open', level: doc?.level ?? level, round: doc?.round ?? 0 },
-    };
-  }
+  const openCase = createComplaintOpening(deps);
+  const documents = createCaseDocumentService(deps);
 
   return {
     /**
@@ -166,11 +64,12 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** The case as staff see it; 404 for a case outside a branch user's own branch. */
     async get(id: string, user: StaffUser) {
       const doc = await findVisible(id, user);
-      const [events, extras, withText, label] = await Promise.all([
+      const [events, extras, withText, label, docs] = await Promise.all([
         models.CaseEvent.find({ complaintId: id }).sort({ seq: 1 }).lean(),
         complaintFileExtras(models, doc, user),
         joinText(models, id),
         defectLabels(models, [id]),
+        documents.view(doc, user.roles),
       ]);
       const view = summary(doc);
       return {
@@ -180,6 +79,7 @@ export function createComplaintService(deps: ComplaintDeps) {
         approvals: view.approvals.map(withText),
         approvalRequests: (doc.approvalRequests ?? []) as Record<string, unknown>[],
         ...extras,
+        documents: docs,
         complainant: maySeeComplainant(doc.kind as ComplaintKind, user.roles) ? (doc.complainant ?? undefined) : undefined,
         externalContact: expandRoles(user.roles).some((r) => EXTERNAL_CONTACT_VIEWERS.includes(r)) ? await externalContact(models, id) : undefined,
         history: events.map((e) => ({
@@ -244,6 +144,8 @@ export function createComplaintService(deps: ComplaintDeps) {
         const facts = { status: doc.status ?? 'open', level: doc.level ?? 'assistant', approvals: doc.approvals ?? [] } as CaseFacts;
         const verdict = authorize(user, action, facts, { authority: policy.authority, allowance: policy.complaint.validComplaintAllowance }, input);
         if (!verdict.ok) throw new AppError(verdict.code, verdict.message);
+        // A serious or major case closes only once its file was reviewed (a MongoDB document, not the case's state).
+        if (action === 'close') await documents.checkClose(doc);
         const { arg, text } = splitText(makeArg(verdict.signAs) as object);
         await keepText(models, id, ref, user.sub, text);
         // The defect label is staff text too: the case gets its id.

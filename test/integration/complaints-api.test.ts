@@ -281,6 +281,10 @@ describe('case actions', () => {
     expect(done.body).toMatchObject({ status: 'resolved', round: 1 });
     // Triage put the case in the supervisor's hands: the assistant may not close it.
     expect((await act(id, 'close', { notes: 'done' })).body.error.code).toBe('NOT_CASE_OWNER');
+    // A serious case closes only once its file was reviewed (issue 13, [003] ch.5 §4).
+    expect((await act(id, 'close', { notes: 'done' }, 'supervisor')).body.error.code).toBe('FILE_REVIEW_REQUIRED');
+    const review = { pastMidStage: false, contractValue: 90000, customerIdentity: 'private', complainedToAuthority: false, finding: 'in_order' };
+    expect((await act(id, 'file-reviews', review, 'supervisor')).status).toBe(201);
     const closed = await act(id, 'close', { notes: 'done' }, 'supervisor');
     expect(closed.body.status).toBe('closed');
     expect((await act(id, 'survey', { satisfied: true, score: 5 })).status).toBe(200);

@@ -63,6 +63,16 @@ const TABLE: Record<string, Role[]> = {
   'POST /v1/notifications/{id}/read': EVERYONE,
   'POST /v1/complaints/{id}/attachments': [...CS, 'branch', 'engineering', 'hr', 'legal'],
   'GET /v1/complaints/{id}/attachments': EVERYONE,
+  'POST /v1/complaints/{id}/file-reviews': ['supervisor', 'director', 'legal', 'branch'],
+  'POST /v1/complaints/{id}/letters': [...CS, 'branch'],
+  'POST /v1/complaints/{id}/letters/{letterId}/decision': ['legal'],
+  'POST /v1/complaints/{id}/letters/{letterId}/sent': [...CS, 'branch'],
+  'POST /v1/complaints/{id}/inspections': ['branch', 'engineering', 'supervisor', 'director'],
+  'POST /v1/complaints/{id}/inspections/{inspectionId}/signatures': ['branch', 'engineering', 'supervisor', 'director'],
+  'POST /v1/complaints/{id}/inspections/{inspectionId}/conclusion': ['branch', 'engineering', 'supervisor', 'director'],
+  'POST /v1/complaints/{id}/apologies': ['supervisor', 'director'],
+  'POST /v1/contracts/{contractNo}/recordings': [...CS, 'branch'],
+  'GET /v1/contracts/{contractNo}/recordings': EVERYONE,
 };
 
 const COMPLAINT = 'C-00000000000000a1';
@@ -154,6 +164,8 @@ function urlOf(path: string, role: Role): string {
       '{id}',
       path.startsWith('/v1/notifications') ? noticeOf(role) : path.startsWith('/v1/callbacks') ? CALLBACK : path.startsWith('/v1/tasks') ? TASK : COMPLAINT,
     )
+    .replace('{letterId}', `${COMPLAINT}:letter:auth`)
+    .replace('{inspectionId}', `${COMPLAINT}:inspection:auth`)
     .replace('{contractNo}', CONTRACT)
     .replace('{year}', '2026');
   if (path === '/v1/customers') return `${filled}?phone=13800000000`;
