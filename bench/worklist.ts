@@ -5,7 +5,10 @@ import path from 'node:path';
 import { execSync } from 'node:child_process';
 import mongoose from 'mongoose';
 import { SignJWT } from 'jose';
+import { loadPolicy } from '../config/policy';
 import { createModels } from '../db/models';
+import { registerBuckets } from '../db/worklist-keys';
+import { bucketId, itemKeys, WORKLIST_KEYS_VERSION, type Bucket } from '../domain/worklist-buckets';
 import type { Role } from '../domain/roles';
 import { startStack } from '../scripts/lib/throwaway-stack';
 
@@ -13,6 +16,8 @@ const ITEMS = Number(process.env.WORKLIST_ITEMS ?? 10_000);
 const REQUESTS = Number(process.env.WORKLIST_REQUESTS ?? 300);
 const BRANCHES = 10;
 const DAY = 86_400_000;
+const POLICY_FILE = path.join(__dirname, '../config/policy.default.json');
+const TIME_ZONE = loadPolicy(POLICY_FILE).calendar.timeZone;
 const log = (msg: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
 /** A day's mix: mostly calls, then complaint steps of assistants, the branch and supervisors; a third assigned. */
@@ -22,7 +27,7 @@ function seedItem(i: number, now: number) {
   const [kind, roles]: [string, Role[]] =
     r < 6 ? ['callback', ['assistant']] : r < 8 ? ['follow_up', ['assistant']] : r < 9 ? ['branch_feedback', ['branch']] : ['triage', ['supervisor']];
   const dueAt = new Date(now - 20 * DAY + ((i * 7919) % (22 * DAY)));
-  return {
+  const item = {
     _id: `bench:${i}`,
     kind,
     caseType: kind === 'callback' ? 'contract' : 'complaint',
@@ -40,6 +45,9 @@ function seedItem(i: number, now: number) {
     seq: 1,
     createdAt: new Date(now),
   };
+  // Keyed into its due buckets as the activities key what they write (domain/worklist-buckets.ts).
+  const { keys, buckets } = itemKeys(item, TIME_ZONE);
+  return { item: { ...item, wl: keys, wlv: WORKLIST_KEYS_VERSION }, buckets };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -88,21 +96,28 @@ function writeSection(section: string): void {
 
 async function main(): Promise<void> {
   log('starting the stack of npm start (dev server, PostgreSQL + FerretDB, worker, API)');
-  const stack = await startStack(path.join(__dirname, '../config/policy.default.json'));
+  const stack = await startStack(POLICY_FILE);
   // Stopped early, the stack still goes down (its servers would outlive the bench otherwise).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
   try {
     const db = await mongoose.createConnection(stack.mongoUri).asPromise();
-    const { WorkItem } = createModels(db);
+    const models = createModels(db);
+    const { WorkItem, WorklistBucket } = models;
     await WorkItem.init();
     const now = Date.now();
     log(`seeding ${ITEMS} worklist items`);
+    const buckets = new Map<string, Bucket>();
     for (let i = 0; i < ITEMS; i += 1000) {
+      const seeds = Array.from({ length: Math.min(1000, ITEMS - i) }, (_, k) => seedItem(i + k, now));
       await WorkItem.insertMany(
-        Array.from({ length: Math.min(1000, ITEMS - i) }, (_, k) => seedItem(i + k, now)),
+        seeds.map((s) => s.item),
         { ordered: false },
       );
+      for (const b of seeds.flatMap((s) => s.buckets)) buckets.set(bucketId(b), b);
     }
+    await WorklistBucket.init();
+    await registerBuckets(models, [...buckets.values()]);
+    log(`registered ${buckets.size} due buckets`);
     const open = await WorkItem.countDocuments({ open: true });
     const sign = (roles: Role[], sub: string, branch?: string) =>
       new SignJWT({ name: 'Bench Staff', roles, ...(branch ? { branch } : {}) })
