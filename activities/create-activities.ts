@@ -9,6 +9,7 @@ import { contractFileActivities } from './contract-file.activities';
 import { createNotices, notificationActivities, type WebhookConfig } from './notification.activities';
 import { taskActivities } from './task.activities';
 import { worklistWriter } from './worklist.activities';
+import { FALLBACK_BUCKET_ZONE } from '../domain/worklist-buckets';
 
 export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';
 export type { CallbackChange, ContractEntry, ContractStepInput, PlanItem, ScheduleChangeInput } from './contract-file.activities';
@@ -26,7 +27,7 @@ export interface ActivityDeps {
 
 export function createActivities({ models, webhook, policy }: ActivityDeps) {
   const { Summary } = models;
-  const worklist = worklistWriter(models);
+  const worklist = worklistWriter(models, policy?.calendar.timeZone ?? FALLBACK_BUCKET_ZONE);
   const tasks = taskActivities(models, worklist);
   return {
     ...tasks,

@@ -1,6 +1,7 @@
 // Keeps the worklist read model current from the writes each step already makes: keyed upserts, guarded by sequence.
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
+import { rekeyItems } from '../db/worklist-keys';
 import {
   approvalItemId,
   answerItemId,
@@ -32,7 +33,8 @@ interface ItemBase {
 
 type Customer = { name?: string; phone?: string } | undefined;
 
-export function worklistWriter(models: Models) {
+/** `timeZone` only places the due-day buckets; readers order buckets by their instants, so any zone stays correct. */
+export function worklistWriter(models: Models, timeZone: string) {
   const { WorkItem, Assignment, Complaint, Contract } = models;
 
   /** The customer as the case documents hold them; an anonymous complainant has none. */
@@ -61,7 +63,7 @@ export function worklistWriter(models: Models) {
   async function put(id: string, base: ItemBase, work: Work, seq: number, customer: Customer): Promise<void> {
     const now = new Date();
     if (!work.open) {
-      await WorkItem.updateOne({ _id: id, seq: { $lt: seq } }, { $set: { open: false, settledAt: now, seq, updatedAt: now } });
+      await WorkItem.updateOne({ _id: id, seq: { $lt: seq } }, { $set: { open: false, settledAt: now, seq, updatedAt: now, wl: [] } });
       return;
     }
     const keys = [caseKey(base.caseType, base.caseId), ...(base.callbackId ? [callKey(base.callbackId)] : [])];
@@ -91,6 +93,7 @@ export function worklistWriter(models: Models) {
       },
     );
     if (inserted) await applyAssignment(id, keys);
+    await rekeyItems(models, timeZone, { _id: id });
   }
 
   return {
@@ -118,7 +121,7 @@ export function worklistWriter(models: Models) {
       const now = new Date();
       await WorkItem.updateMany(
         { caseKey: caseKey('complaint', complaintId), kind: 'approval', open: true, seq: { $lt: seq }, _id: { $nin: open.map((x) => x.id) } },
-        { $set: { open: false, settledAt: now, seq, updatedAt: now } },
+        { $set: { open: false, settledAt: now, seq, updatedAt: now, wl: [] } },
       );
     },
 
@@ -156,7 +159,7 @@ export function worklistWriter(models: Models) {
       const now = new Date();
       await WorkItem.updateMany(
         { caseKey: caseKey('complaint', complaintId), kind: 'satisfaction_survey', open: true },
-        { $set: { open: false, settledAt: now, seq: 1, updatedAt: now } },
+        { $set: { open: false, settledAt: now, seq: 1, updatedAt: now, wl: [] } },
       );
     },
   };

@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps) {
   contractCancellationRoutes(v1, registry, authenticate, createContractCancellationService({ ...deps, idempotency }));
   reportRoutes(v1, registry, authenticate, deps.models, deps.policy);
   calendarRoutes(v1, registry, authenticate, createCalendarService(deps));
-  const work = createCaseWorkService({ models: deps.models, idempotency });
+  const work = createCaseWorkService({ models: deps.models, timeZone: deps.policy.calendar.timeZone, idempotency });
   worklistRoutes(v1, registry, authenticate, { worklist: createWorklistService(deps), work });
   lookupRoutes(v1, registry, authenticate, createLookupService(deps));
   attachmentRoutes(v1, registry, authenticate, { attachments: createAttachmentService(deps), complaints, contracts });

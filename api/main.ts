@@ -4,6 +4,7 @@ import { env } from '../config/env';
 import { logger } from '../config/logger';
 import { loadPolicy } from '../config/policy';
 import { connectDatabase, createModels } from '../db/models';
+import { backfillWorklistKeys } from '../db/worklist-keys';
 import { createApp } from './app';
 import { createHttpServer } from './http-guards';
 import { startIdempotencySweeper } from './idempotency';
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
   seedAndAnnounce(client, models, config.TEMPORAL_TASK_QUEUE).then(
     (years) => years.length && logger.info({ years }, 'calendars seeded from chinese-days'),
     (err) => logger.warn({ err }, 'calendar seeding failed; it is tried again at the next start'),
+  );
+  // Items written before bucket keys existed are keyed once; idempotent, and retried at the next start if it fails.
+  backfillWorklistKeys(models, policy.calendar.timeZone).then(
+    (items) => items && logger.info({ items }, 'worklist items keyed into due buckets'),
+    (err) => logger.warn({ err }, 'worklist key backfill failed; it is tried again at the next start'),
   );
   const stopSweeper = startIdempotencySweeper(models, {
     ttlMs: config.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,

@@ -312,13 +312,30 @@ const workItemSchema = new Schema(
     seq: { type: Number, default: -1 },
     createdAt: { type: Date, required: true },
     updatedAt: Date,
+    /** Bucket keys `<role>|<branch>|<assignee slot>|<due day>` (domain/worklist-buckets.ts); empty once settled. */
+    wl: { type: [String], default: undefined },
+    wlv: Number,
   },
   opts,
 );
-// The worklist query: open items of a role, due order, optionally one branch or one assignee.
+// The worklist query: one bucket key (open items of one scope, due that day); the older compound indexes stay for other reads.
+workItemSchema.index({ wl: 1 });
 workItemSchema.index({ open: 1, roles: 1, dueAt: 1, _id: 1 });
 workItemSchema.index({ open: 1, branch: 1, roles: 1, dueAt: 1, _id: 1 });
 workItemSchema.index({ open: 1, assignee: 1, dueAt: 1, _id: 1 });
+
+/** Which due buckets of a scope prefix may hold open items: written after the item, removed by a reader that finds it empty. */
+const worklistBucketSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    prefix: { type: String, required: true, index: true },
+    day: { type: String, required: true },
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+    early: { type: Boolean, required: true },
+  },
+  opts,
+);
 
 /** Who a supervisor gave a case or a call to; the latest assignment that applies to an item decides. */
 const assignmentSchema = new Schema(
@@ -403,6 +420,7 @@ export function createModels(conn: Connection) {
     ActionText: conn.model('ActionText', actionTextSchema, 'action_texts'),
     Calendar: conn.model('Calendar', calendarSchema, 'calendars'),
     WorkItem: conn.model('WorkItem', workItemSchema, 'worklist'),
+    WorklistBucket: conn.model('WorklistBucket', worklistBucketSchema, 'worklist_buckets'),
     Assignment: conn.model('Assignment', assignmentSchema, 'assignments'),
     CaseNote: conn.model('CaseNote', caseNoteSchema, 'case_notes'),
     Defect: conn.model('Defect', defectSchema, 'defects'),

@@ -1,4 +1,6 @@
 // Work on a case outside its workflow, in MongoDB only: assigning it, notes and call attempts, marking a task done.
+import { rekeyItems } from '../../db/worklist-keys';
+import { FALLBACK_BUCKET_ZONE } from '../../domain/worklist-buckets';
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKey, type CaseNoteDoc, type Models } from '../../db/models';
 import { callKey, caseKey } from '../../domain/worklist.rules';
@@ -23,7 +25,7 @@ export function noteView(n: CaseNoteDoc & { _id: string }) {
   };
 }
 
-export function createCaseWorkService(deps: { models: Models; idempotency?: Idempotency; now?: () => Date }) {
+export function createCaseWorkService(deps: { models: Models; timeZone?: string; idempotency?: Idempotency; now?: () => Date }) {
   const { models } = deps;
   const once = deps.idempotency ?? createIdempotency(models);
   const now = deps.now ?? (() => new Date());
@@ -72,6 +74,9 @@ export function createCaseWorkService(deps: { models: Models; idempotency?: Idem
         { $and: [{ $or: [{ caseKey: key }, { callKey: key }] }, { $or: [{ assignedAt: null }, { assignedAt: { $lt: at } }] }] },
         { $set: { assignee, assignedAt: at } },
       );
+      // The assignee is part of the bucket keys: the items move to the assignee's scope (two equalities FerretDB pushes down).
+      const zone = deps.timeZone ?? FALLBACK_BUCKET_ZONE;
+      await Promise.all([rekeyItems(models, zone, { caseKey: key }), rekeyItems(models, zone, { callKey: key })]);
       // Only the assignments and the worklist hold the assignee: the case documents are the activities' projection, and
       // FerretDB v1 updates by read-modify-write, so a write from here beside a projection could lose one of them.
       const items = await models.WorkItem.countDocuments({ $or: [{ caseKey: key }, { callKey: key }], open: true, assignee });
@@ -121,7 +126,7 @@ export function createCaseWorkService(deps: { models: Models; idempotency?: Idem
       if (task.type === 'satisfaction_survey') throw new AppError('INVALID_STATE', 'a survey task is settled by recording the survey on its complaint');
       const at = now();
       await models.Task.updateOne({ _id: id, status: 'due' }, { $set: { status: 'done', doneBy: user.sub, doneAt: at, notes: notes || undefined } });
-      await models.WorkItem.updateOne({ _id: `task:${id}`, seq: { $lt: 1 } }, { $set: { open: false, settledAt: at, seq: 1, updatedAt: at } });
+      await models.WorkItem.updateOne({ _id: `task:${id}`, seq: { $lt: 1 } }, { $set: { open: false, settledAt: at, seq: 1, updatedAt: at, wl: [] } });
       const done = (await models.Task.findById(id).lean())!;
       return taskView(done);
     },

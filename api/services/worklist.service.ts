@@ -1,16 +1,16 @@
-// The caller's worklist from the read model: their roles, their branches, today's calls and overdue ones, due order.
-import type { Models, WorkItemDoc } from '../../db/models';
+// The caller's worklist from the read model's due buckets: their roles, their branches, today's calls and overdue ones, due order.
+import type { Models } from '../../db/models';
 import { CUSTOMER_VIEWERS, maySeeComplainant } from '../../domain/authority';
 import type { ComplaintKind } from '../../domain/complaint.rules';
 import type { Policy } from '../../domain/policy';
-import { expandRoles } from '../../domain/roles';
+import { expandRoles, type Role } from '../../domain/roles';
+import { POOL, readerPrefixes } from '../../domain/worklist-buckets';
 import { endOfLocalDay, latenessMs, type WorkKind } from '../../domain/worklist.rules';
 import type { ListWorklistQuery } from '../../schemas/worklist.schema';
 import type { StaffUser } from '../auth';
-import { keysetPage } from './case-workflows';
-import { branchFilter } from './case-scope';
-
-type WorkItemLean = WorkItemDoc & { _id: string };
+import { decodeCursor, encodeCursor } from '../cursor';
+import { visibleBranches } from './case-scope';
+import { readBuckets, type WorkItemLean } from './worklist-read';
 
 /** Whether the caller may see the customer on this item: roles that call customers, and for complaints the handlers. */
 function showsCustomer(item: WorkItemLean, user: StaffUser): boolean {
@@ -41,6 +41,13 @@ export function itemView(item: WorkItemLean, user: StaffUser, now: number) {
   };
 }
 
+/** Branches the caller reads: undefined for any, none when a requested branch is outside their scope. */
+function readBranches(user: StaffUser, requested?: string): string[] | undefined {
+  const branches = visibleBranches(user);
+  if (requested) return branches && !branches.includes(requested) ? [] : [requested];
+  return branches;
+}
+
 export function createWorklistService(deps: { models: Models; policy: Policy; now?: () => Date }) {
   const { models, policy } = deps;
   const now = deps.now ?? (() => new Date());
@@ -48,32 +55,37 @@ export function createWorklistService(deps: { models: Models; policy: Policy; no
   return {
     async list(q: ListWorklistQuery, user: StaffUser) {
       const at = now().getTime();
+      const timeZone = policy.calendar.timeZone;
+      // Calls and tasks due later than today wait; a complaint step shows from its start.
+      const endOfDay = endOfLocalDay(at, timeZone);
       // A token with the old executive role works the regional president's and the VP's items.
       const roles = expandRoles(user.roles);
-      const filter: Record<string, unknown>[] = [
-        { open: true },
-        // One role as an equality, which FerretDB pushes down to PostgreSQL (array containment); several as $in.
-        { roles: roles.length === 1 ? roles[0] : { $in: roles } },
-        // Calls and tasks due later than today wait; a complaint step shows from its start.
-        { visibleFrom: { $lt: new Date(endOfLocalDay(at, policy.calendar.timeZone)) } },
-      ];
-      const branch = branchFilter(user, q.branch);
-      if (branch) filter.push(branch);
-      if (q.kind) filter.push({ kind: q.kind });
+      const branches = readBranches(user, q.branch);
       // Assignment divides the assistants' work: an assistant sees their own and the unassigned items, other roles all.
       const assignee = q.assignee ?? (user.roles.includes('assistant') ? 'mine_or_unassigned' : 'all');
-      if (assignee === 'me') filter.push({ assignee: user.sub });
-      else if (assignee === 'unassigned') filter.push({ assignee: null });
-      else if (assignee === 'mine_or_unassigned') filter.push({ $or: [{ assignee: user.sub }, { assignee: null }] });
-      if (q.overdue === true) filter.push({ dueAt: { $lt: new Date(at) } });
-      if (q.overdue === false) filter.push({ dueAt: { $gte: new Date(at) } });
-      const { page, nextCursor } = await keysetPage<WorkItemLean>(
-        (f, sort, limit) => models.WorkItem.find(f).sort(sort).limit(limit).lean(),
-        filter,
-        'dueAt',
-        1,
-        q,
-      );
+      const slots = assignee === 'me' ? [user.sub] : assignee === 'unassigned' ? [POOL] : assignee === 'mine_or_unassigned' ? [user.sub, POOL] : undefined;
+      const cursor = decodeCursor(q.cursor);
+      const accept = (i: WorkItemLean): boolean => {
+        const due = i.dueAt?.getTime();
+        if (!i.open || due === undefined || !i.visibleFrom || i.visibleFrom.getTime() >= endOfDay) return false;
+        if (!i.roles.some((r) => roles.includes(r as Role))) return false;
+        if (branches && !branches.includes(i.branch ?? '')) return false;
+        if (q.kind && i.kind !== q.kind) return false;
+        if (slots && !slots.includes(i.assignee || POOL)) return false;
+        if (q.overdue === true && !(due < at)) return false;
+        if (q.overdue === false && !(due >= at)) return false;
+        return !cursor || due > cursor.at.getTime() || (due === cursor.at.getTime() && i._id > cursor.id);
+      };
+      const skip = (b: { from: Date; to: Date; early: boolean }): boolean =>
+        (cursor !== undefined && b.to.getTime() <= cursor.at.getTime()) ||
+        (q.overdue === true && b.from.getTime() >= at) ||
+        (q.overdue === false && b.to.getTime() <= at) ||
+        (!b.early && b.from.getTime() >= endOfDay);
+      const prefixes = branches?.length === 0 ? [] : readerPrefixes(roles, branches, slots);
+      const docs = await readBuckets(models, { prefixes, accept, skip, limit: q.limit, timeZone });
+      const page = docs.slice(0, q.limit);
+      const last = page[page.length - 1];
+      const nextCursor = docs.length > q.limit && last ? encodeCursor(last.dueAt!, last._id) : null;
       return { items: page.map((i) => itemView(i, user, at)), nextCursor };
     },
   };
