@@ -321,7 +321,8 @@ describe('faults', () => {
     expect(Math.min(...liveAtKill), 'every kill lands while ladders escalate').toBeGreaterThan(0);
     expectClean(t, a, k);
     expect(settled, why).toBe(true);
-  }, 1_200_000);
+    // ~455 s alone; 1,514 s of opening under load 25-34 (2026-12-03) outlasted a 1,200 s bound that was not the point.
+  }, 2_400_000);
 
   it('the database (FerretDB) stops for 60 s while cases run and requests arrive: 503 + Retry-After, then nothing lost', async () => {
     const scenario = 'db';
