@@ -21,6 +21,37 @@ const POLICY = path.join(__dirname, '../config/policy.default.json');
 
 const log = (msg: string) => console.log(`[sleeping ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
+interface Row {
+  cases: number;
+  rssMB?: number;
+  seconds: number;
+}
+
+/** Writes the figures so far: a long run stopped early still leaves its checkpoints. */
+function writeFigures(rows: Row[], failed: number): void {
+  const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+  const date = new Date().toISOString();
+  writeFileSync(path.join(__dirname, 'results.sleeping.json'), `${JSON.stringify({ date, commit, cache: CACHE, failed, rows }, null, 2)}\n`);
+  const last = rows.at(-1)!;
+  writeResultsSection(
+    '## Sleeping cases',
+    [
+      '## Sleeping cases',
+      '',
+      `Command: \`${process.env.WORKER_CACHED_WORKFLOWS ? `WORKER_CACHED_WORKFLOWS=${CACHE} ` : ''}BENCH_SLEEPING=${CASES} npm run bench:sleeping\` (callback schedules registered through the API's service, no HTTP, ${CONCURRENCY} at once,`,
+      `on the \`npm start\` stack; each then sleeps days until its first call). Run ${date} at commit \`${commit}\`, ${os.cpus().length} cores, Node ${process.version};`,
+      `worker cache ${CACHE} workflows (\`WORKER_CACHED_WORKFLOWS\`); ${failed} registrations failed.`,
+      '',
+      '| sleeping schedules | worker RSS MB | elapsed s |',
+      '| --- | --- | --- |',
+      ...rows.map((r) => `| ${r.cases} | ${r.rssMB ?? '?'} | ${r.seconds} |`),
+      '',
+      `Target: worker RSS < 500 MB with 100k sleeping cases: ${last.cases >= 100_000 ? ((last.rssMB ?? Infinity) < 500 ? 'met' : '**not met**') : `measured up to ${last.cases}, not at 100k`}.`,
+      'Raw figures: `bench/results.sleeping.json`.',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   log(`starting the npm start stack (worker cache ${CACHE} workflows)`);
@@ -40,7 +71,7 @@ async function main(): Promise<void> {
   const user = { sub: 'bench', name: 'Bench', roles: ['assistant' as const], branch: 'bench' };
   const points = [0, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000].filter((n) => n <= CASES);
   if (!points.includes(CASES)) points.push(CASES);
-  const rows: { cases: number; rssMB?: number; seconds: number }[] = [];
+  const rows: Row[] = [];
   const t0 = Date.now();
   const signedAt = new Date().toISOString();
   const planned = new Date(Date.now() + 200 * 86_400_000).toISOString();
@@ -71,28 +102,8 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 10_000));
       rows.push({ cases: target, rssMB: rssMB(stack.workerPid()), seconds: Math.round((Date.now() - t0) / 1000) });
       log(`${target} sleeping schedules: worker RSS ${rows.at(-1)!.rssMB} MB (${failed} failed registrations)`);
+      writeFigures(rows, failed);
     }
-    const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-    const date = new Date().toISOString();
-    writeFileSync(path.join(__dirname, 'results.sleeping.json'), `${JSON.stringify({ date, commit, cache: CACHE, failed, rows }, null, 2)}\n`);
-    const last = rows.at(-1)!;
-    writeResultsSection(
-      '## Sleeping cases',
-      [
-        '## Sleeping cases',
-        '',
-        `Command: \`BENCH_SLEEPING=${CASES} npm run bench:sleeping\` (callback schedules registered through the API's service, no HTTP, ${CONCURRENCY} at once,`,
-        `on the \`npm start\` stack; each then sleeps days until its first call). Run ${date} at commit \`${commit}\`, ${os.cpus().length} cores, Node ${process.version};`,
-        `worker cache ${CACHE} workflows (\`WORKER_CACHED_WORKFLOWS\`); ${failed} registrations failed.`,
-        '',
-        '| sleeping schedules | worker RSS MB | elapsed s |',
-        '| --- | --- | --- |',
-        ...rows.map((r) => `| ${r.cases} | ${r.rssMB ?? '?'} | ${r.seconds} |`),
-        '',
-        `Target: worker RSS < 500 MB with 100k sleeping cases: ${last.cases >= 100_000 ? ((last.rssMB ?? Infinity) < 500 ? 'met' : '**not met**') : `measured up to ${last.cases}, not at 100k`}.`,
-        'Raw figures: `bench/results.sleeping.json`.',
-      ].join('\n'),
-    );
   } finally {
     await db.close();
     await connection.close();

@@ -2,26 +2,17 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { keepText } from './action-texts';
-import { insertOnce } from '../../db/models';
 import { authorizeContract, CUSTOMER_VIEWERS } from '../../domain/authority';
 import { inScope } from '../../domain/scope';
-import { checkMilestone, warrantyOf, type Phase } from '../../domain/schedule.rules';
+import { checkMilestone, type Phase } from '../../domain/schedule.rules';
 import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody } from '../../schemas/contract.schema';
-import {
-  CONTRACT_WORKFLOW,
-  contractWorkflowId,
-  milestoneUpdate,
-  outcomeUpdate,
-  registrationUpdate,
-  type ContractInput,
-  type ContractState,
-} from '../../workflows/contract.messages';
+import { milestoneUpdate, outcomeUpdate } from '../../workflows/contract.messages';
 import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
 import { createIdempotency, keyReused } from '../idempotency';
-import { conflict, registrationHash } from './contract-registration';
-import { actionUpdateId, keysetPage, listFilter, startOrAttach } from './case-workflows';
-import { createComplaintService, customerKey, requestHashOf, type ComplaintDeps } from './complaints.service';
+import { conflict, createRegistration, registrationHash } from './contract-registration';
+import { actionUpdateId, keysetPage, listFilter } from './case-workflows';
+import { createComplaintService, requestHashOf, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
 import { contractFile } from './case-file';
 import { adjustmentsOf } from './contract-adjustments.service';
@@ -36,25 +27,13 @@ export interface ContractDeps extends ComplaintDeps {
 }
 
 export function createContractService(deps: ContractDeps) {
-  const { client, models, policy, taskQueue } = deps;
+  const { client, models, policy } = deps;
   const complaints = deps.complaints ?? createComplaintService(deps);
   const once = deps.idempotency ?? createIdempotency(models);
   /** Runs an action once per caller and Idempotency-Key; a repeat gets the first answer, another body a 409. */
   async function keyed<T>(scope: string, user: StaffUser, key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> {
     if (!key) return run();
     return (await once({ key: `${scope}:${user.sub}:${key}`, requestHash: requestHashOf(body), mismatch: () => keyReused(), run })).value;
-  }
-
-  /** Starts the schedule (or reattaches to it) and waits until registration is recorded; undefined once it has finished. */
-  function startWorkflow(input: ContractInput): Promise<ContractState | undefined> {
-    return startOrAttach(client, {
-      workflowType: CONTRACT_WORKFLOW,
-      workflowId: contractWorkflowId(input.contractNo),
-      taskQueue,
-      input,
-      staticSummary: `Callback schedule, contract ${input.contractNo}, branch ${input.branch}`,
-      opened: registrationUpdate,
-    });
   }
 
   async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
@@ -69,61 +48,7 @@ export function createContractService(deps: ContractDeps) {
     return doc;
   }
 
-  async function registerOnce(body: CreateContractBody, user: StaffUser, requestHash: string) {
-    const { warrantyMonths, warrantyLength } = warrantyOf(body.warrantyMonths, policy.callbacks);
-    const contractSignedAt = new Date(body.contractSignedAt);
-    const plannedCompletionAt = new Date(body.plannedCompletionAt);
-    const existing = await models.Contract.findById(body.contractNo).lean();
-    if (existing && existing.requestHash !== requestHash) throw conflict(body.contractNo);
-    let created = false;
-    if (!existing) {
-      created = await insertOnce(() =>
-        models.Contract.updateOne(
-          { _id: body.contractNo },
-          {
-            $setOnInsert: {
-              branch: body.branch,
-              customer: body.customer,
-              customerKey: customerKey(body.customer.phone),
-              address: body.address,
-              designer: body.designer,
-              siteSupervisor: body.siteSupervisor,
-              foreman: body.foreman,
-              contractSignedAt,
-              plannedCompletionAt,
-              warrantyMonths,
-              requestHash,
-              workflowId: contractWorkflowId(body.contractNo),
-              policyVersion: policy.version,
-              createdBy: user.sub,
-              createdAt: new Date(),
-              phase: 'signed',
-              stateSeq: 0,
-            },
-          },
-          { upsert: true },
-        ),
-      );
-      if (!created) {
-        // Another request registered the contract in between: it is a repeat only with the same body.
-        const winner = await models.Contract.findById(body.contractNo).lean();
-        if (winner?.requestHash !== requestHash) throw conflict(body.contractNo);
-      }
-    }
-    const input: ContractInput = {
-      contractNo: body.contractNo,
-      branch: body.branch,
-      contractSignedAt: contractSignedAt.toISOString(),
-      plannedCompletionAt: plannedCompletionAt.toISOString(),
-      warrantyMonths,
-      ...(warrantyLength ? { warrantyLength } : {}),
-      policy,
-      indexedAttributes: await deps.indexedAttributes(),
-    };
-    const state = await startWorkflow(input);
-    const phase = state?.phase ?? ((await models.Contract.findById(body.contractNo).lean())?.phase as Phase | undefined) ?? 'signed';
-    return { created, body: { contractNo: body.contractNo, phase } };
-  }
+  const registerOnce = createRegistration(deps);
 
   return {
     findContract,
