@@ -12,11 +12,12 @@ import { loadPolicy } from '../config/policy';
 import { createModels } from '../db/models';
 import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
 import { writeResultsSection } from './results-section';
+import { WORKER_CACHED_WORKFLOWS } from '../worker/create-worker';
 import { runMain } from './bench-cli';
 
 const CASES = Number(process.env.BENCH_SLEEPING ?? 10_000);
 const CONCURRENCY = 32;
-const CACHE = Number(process.env.WORKER_CACHED_WORKFLOWS ?? 1000);
+const CACHE = Number(process.env.WORKER_CACHED_WORKFLOWS ?? WORKER_CACHED_WORKFLOWS);
 const POLICY = path.join(__dirname, '../config/policy.default.json');
 
 const log = (msg: string) => console.log(`[sleeping ${new Date().toISOString().slice(11, 19)}] ${msg}`);

@@ -34,7 +34,7 @@ const envSchema = z.object({
   IDEMPOTENCY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   METRICS_PORT: port(9464),
   // Sleeping cases need no memory: a bounded cache keeps worker RSS flat however many cases are open (bench/RESULTS.md).
-  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(1000),
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).default(300),
   // Task slots and pollers; unset keeps the values chosen from `npm run bench:tuning` (worker/create-worker.ts).
   WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1000).optional(),
   WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).max(100).optional(),

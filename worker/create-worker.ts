@@ -20,6 +20,13 @@ export interface WorkerDeps {
   overrides?: Partial<WorkerOptions>;
 }
 
+/**
+ * Cases kept in memory between tasks: about 0.5 MB each over a 280 MB idle worker (bench/RESULTS.md, "Sleeping cases":
+ * 1,000 cached gave a flat ~790 MB from 2,500 to 5,000 sleeping cases), so 300 keeps a worker under 500 MB however
+ * many cases sleep; an evicted case replays its short (continue-as-new-bounded) history when it wakes.
+ */
+export const WORKER_CACHED_WORKFLOWS = 300;
+
 export interface WorkerTuning {
   workflowTaskSlots: number;
   workflowPollers: number;
@@ -46,7 +53,7 @@ export async function createWorker({
   webhook,
   policy,
   workflowBundlePath,
-  maxCachedWorkflows = 1000,
+  maxCachedWorkflows = WORKER_CACHED_WORKFLOWS,
   tuning,
   overrides,
 }: WorkerDeps): Promise<Worker> {
