@@ -1,47 +1,23 @@
 // Approvals, attachments and assignment through the API: reasons and defect labels stay in MongoDB, approvals wait on the
 // approvers' worklist, attachment names follow the confidentiality rule, and assigning never writes the case document.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
+import { describe, expect, it } from 'vitest';
 import { complaintWorkflowId, stateQuery } from '../../workflows/complaint.messages';
 import { useCaseWorld } from '../support/harness';
-import { serve, testAppDeps, token } from '../support/http';
+import { complaintBody, useApi } from '../support/api-world';
 
-let api: Awaited<ReturnType<typeof serve>>;
 const w = useCaseWorld('dev');
-const t: Record<string, string> = {};
-let phoneSeq = 0;
-
-beforeAll(async () => {
-  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
-  api = await serve(app);
-  t.assistant = await token(['assistant'], { sub: 'a-north', branch: 'north' });
-  t.southAssistant = await token(['assistant'], { sub: 'a-south', branch: 'south' });
-  t.branch = await token(['branch'], { sub: 'b-north', branch: 'north' });
-  for (const role of ['supervisor', 'director', 'legal', 'vp', 'regional_president'] as const) t[role] = await token([role], { sub: `${role}-1` });
-});
-
-afterAll(async () => {
-  await api?.close();
-});
+const served = useApi(w);
+const t = served.t;
 
 const open = async () => {
-  const body = {
-    kind: 'customer',
-    source: 'phone',
-    branch: 'north',
-    complainant: { name: 'Test Customer', phone: `1360000${String(1000 + phoneSeq++)}` },
-    category: 'quality',
-    description: 'Cracked tiles',
-    severity: 'general',
-    priority: 'high',
-  };
-  const res = await api.call('POST', '/v1/complaints', { token: t.assistant, body });
+  const body = complaintBody();
+  const res = await served.api.call('POST', '/v1/complaints', { token: t.assistant, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
 };
 const act = (id: string, action: string, who: string, body: unknown = {}, headers?: Record<string, string>) =>
-  api.call('POST', `/v1/complaints/${id}/${action}`, { token: t[who], body, headers });
-const file = (id: string, who = 'supervisor') => api.call('GET', `/v1/complaints/${id}`, { token: t[who] });
+  served.api.call('POST', `/v1/complaints/${id}/${action}`, { token: t[who], body, headers });
+const file = (id: string, who = 'supervisor') => served.api.call('GET', `/v1/complaints/${id}`, { token: t[who] });
 /** Every string and decoded payload of the case's workflow history. */
 function texts(value: unknown, out: string[] = []): string[] {
   if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
@@ -51,7 +27,7 @@ function texts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 const historyText = async (id: string) => texts(await w.env.client.workflow.getHandle(complaintWorkflowId(id)).fetchHistory()).join('\n');
-const worklist = async (who: string) => (await api.call('GET', '/v1/worklist?kind=approval', { token: t[who] })).body.items as { caseId: string }[];
+const worklist = async (who: string) => (await served.api.call('GET', '/v1/worklist?kind=approval', { token: t[who] })).body.items as { caseId: string }[];
 
 describe('approvals through the API', () => {
   it('a refusal needs a reason, kept in MongoDB and shown in the case file; the request leaves the approver’s worklist', async () => {
@@ -140,13 +116,13 @@ describe('attachments', () => {
       expect(res.status).toBeLessThan(500);
     }
     expect((await act(id, 'attachments', 'southAssistant', body)).status).toBe(404);
-    expect((await api.call('GET', `/v1/complaints/${id}/attachments`, { token: t.southAssistant })).status).toBe(404);
+    expect((await served.api.call('GET', `/v1/complaints/${id}/attachments`, { token: t.southAssistant })).status).toBe(404);
     expect((await act(id, 'attachments', 'vp', body)).status).toBe(403);
     expect(await w.db.models.Attachment.countDocuments({ caseId: id })).toBe(1);
-    const handler = await api.call('GET', `/v1/complaints/${id}/attachments`, { token: t.supervisor });
+    const handler = await served.api.call('GET', `/v1/complaints/${id}/attachments`, { token: t.supervisor });
     expect(handler.body.items).toEqual([expect.objectContaining({ name: body.name, type: 'image/jpeg', size: 48211, by: 'a-north' })]);
     // The VP reads the case but does not handle the customer: no file name, which may name a person.
-    const vp = await api.call('GET', `/v1/complaints/${id}/attachments`, { token: t.vp });
+    const vp = await served.api.call('GET', `/v1/complaints/${id}/attachments`, { token: t.vp });
     expect(vp.body.items[0].name).toBeUndefined();
     expect((await file(id)).body.attachments).toEqual([expect.objectContaining({ name: body.name })]);
     expect(await historyText(id)).not.toContain('Wang-kitchen');
@@ -158,15 +134,15 @@ describe('assignment', () => {
     const id = await open();
     await expect.poll(async () => (await w.db.models.Complaint.findById(id).lean())?.stateSeq).toBeGreaterThan(0);
     const before = await w.db.models.Complaint.findById(id).lean();
-    const res = await api.call('POST', `/v1/complaints/${id}/assignee`, { token: t.supervisor, body: { assignee: 'a-north' } });
+    const res = await served.api.call('POST', `/v1/complaints/${id}/assignee`, { token: t.supervisor, body: { assignee: 'a-north' } });
     expect(res.status).toBe(200);
     expect(await w.db.models.Complaint.findById(id).lean()).toEqual(before);
     expect(before!.assignee).toBeUndefined();
-    const mine = await api.call('GET', '/v1/complaints?owner=me', { token: t.assistant });
+    const mine = await served.api.call('GET', '/v1/complaints?owner=me', { token: t.assistant });
     expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
-    const named = await api.call('GET', '/v1/complaints?owner=a-north', { token: t.supervisor });
+    const named = await served.api.call('GET', '/v1/complaints?owner=a-north', { token: t.supervisor });
     expect(named.body.items.map((c: { id: string }) => c.id)).toEqual([id]);
-    expect((await api.call('GET', '/v1/complaints?owner=someone-else', { token: t.supervisor })).body.items).toEqual([]);
+    expect((await served.api.call('GET', '/v1/complaints?owner=someone-else', { token: t.supervisor })).body.items).toEqual([]);
     expect((await file(id)).body.assignee).toBe('a-north');
   });
 });

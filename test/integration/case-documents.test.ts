@@ -1,47 +1,23 @@
 // Issue 13, the source documents' rules: file review before closing, letters legal approves, four-party inspection, apology.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
+import { describe, expect, it } from 'vitest';
 import { useCaseWorld } from '../support/harness';
-import { serve, testAppDeps, token } from '../support/http';
+import { complaintBody, useApi } from '../support/api-world';
 
-let api: Awaited<ReturnType<typeof serve>>;
 const w = useCaseWorld('dev');
-const t: Record<string, string> = {};
-let phoneSeq = 0;
-const complaint = (patch: Record<string, unknown> = {}) => ({
-  kind: 'customer',
-  source: 'phone',
-  branch: 'north',
-  complainant: { name: 'Test Customer', phone: `1370001${String(1000 + phoneSeq++)}` },
-  category: 'service',
-  description: 'The foreman was rude',
-  severity: 'general',
-  priority: 'high',
-  ...patch,
-});
+const served = useApi(w);
+const t = served.t;
+const complaint = (patch: Record<string, unknown> = {}) => complaintBody({ category: 'service', description: 'The foreman was rude', ...patch });
 const recent = (minutesAgo = 60) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
-beforeAll(async () => {
-  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
-  api = await serve(app);
-  t.assistant = await token(['assistant'], { sub: 'a-north', branch: 'north' });
-  t.branch = await token(['branch'], { sub: 'b-north', branch: 'north' });
-  t.southBranch = await token(['branch'], { sub: 'b-south', branch: 'south' });
-  for (const role of ['supervisor', 'director', 'legal', 'engineering', 'hr', 'vp'] as const) t[role] = await token([role], { sub: `${role}-1` });
-});
-afterAll(async () => {
-  await api?.close();
-});
-
 const open = async (body = complaint()) => {
-  const res = await api.call('POST', '/v1/complaints', { token: t.assistant, body });
+  const res = await served.api.call('POST', '/v1/complaints', { token: t.assistant, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
 };
 const post = (id: string, path: string, who: string, body: unknown = {}, key?: string) =>
-  api.call('POST', `/v1/complaints/${id}/${path}`, { token: t[who], body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+  served.api.call('POST', `/v1/complaints/${id}/${path}`, { token: t[who], body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
 const docsOf = (id: string) => w.db.models.CaseDocument.countDocuments({ caseId: id });
-const file = async (id: string, who = 'supervisor') => (await api.call('GET', `/v1/complaints/${id}`, { token: t[who] })).body;
+const file = async (id: string, who = 'supervisor') => (await served.api.call('GET', `/v1/complaints/${id}`, { token: t[who] })).body;
 const refused = async (res: { status: number; body: any }, status: number, code: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.body.error.code).toBe(code);
@@ -234,14 +210,14 @@ describe('call recordings as attachments ([003] ch.5 §4 录音)', () => {
     });
     const callbackId = `${contractNo}.after_signing.1`;
     await w.db.models.Callback.create({ _id: callbackId, contractNo, branch: 'north', kind: 'after_signing', dueAt: now, status: 'due', createdAt: now });
-    const call = (who: string, body: unknown) => api.call('POST', `/v1/contracts/${contractNo}/recordings`, { token: t[who], body });
+    const call = (who: string, body: unknown) => served.api.call('POST', `/v1/contracts/${contractNo}/recordings`, { token: t[who], body });
     const ok = await call('assistant', recording({ direction: 'outbound', callbackId }));
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body).toMatchObject({ kind: 'call_recording', recording: { callbackId, direction: 'outbound', staff: 'a-north' } });
     await refused(await call('assistant', recording({ callbackId: 'HZ-OTHER-01.after_signing.1' })), 404, 'CALLBACK_NOT_FOUND');
     await refused(await call('assistant', recording()), 422, 'RULE_VIOLATED');
     await refused(await call('southBranch', recording({ callbackId })), 404, 'NOT_FOUND');
-    const list = await api.call('GET', `/v1/contracts/${contractNo}/recordings`, { token: t.supervisor });
+    const list = await served.api.call('GET', `/v1/contracts/${contractNo}/recordings`, { token: t.supervisor });
     expect(list.body.items.map((r: any) => r.recording.callbackId)).toEqual([callbackId]);
   });
 });

@@ -1,44 +1,20 @@
 // Who pays a claim (DOMAIN section 3): the crew's claim is the regional president's, the company's the VP's; the request says which.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
+import { describe, expect, it } from 'vitest';
 import { approvalUpdate, compensationUpdate, complaintWorkflowId, stateQuery } from '../../workflows/complaint.messages';
 import { useCaseWorld } from '../support/harness';
-import { serve, testAppDeps, token } from '../support/http';
+import { complaintBody, useApi } from '../support/api-world';
 
-let api: Awaited<ReturnType<typeof serve>>;
 const w = useCaseWorld('dev');
-const t: Record<string, string> = {};
-let phoneSeq = 0;
-
-beforeAll(async () => {
-  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
-  api = await serve(app);
-  t.assistant = await token(['assistant'], { sub: 'a-north', branch: 'north' });
-  t.southAssistant = await token(['assistant'], { sub: 'a-south', branch: 'south' });
-  t.branch = await token(['branch'], { sub: 'b-north', branch: 'north' });
-  for (const role of ['supervisor', 'director', 'vp', 'regional_president'] as const) t[role] = await token([role], { sub: `${role}-1` });
-});
-
-afterAll(async () => {
-  await api?.close();
-});
+const served = useApi(w);
+const t = served.t;
 
 const open = async () => {
-  const body = {
-    kind: 'customer',
-    source: 'phone',
-    branch: 'north',
-    complainant: { name: 'Test Customer', phone: `1350000${String(1000 + phoneSeq++)}` },
-    category: 'quality',
-    description: 'Cracked tiles',
-    severity: 'general',
-    priority: 'high',
-  };
-  const res = await api.call('POST', '/v1/complaints', { token: t.assistant, body });
+  const body = complaintBody();
+  const res = await served.api.call('POST', '/v1/complaints', { token: t.assistant, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.id as string;
 };
-const act = (id: string, action: string, who: string, body: unknown = {}) => api.call('POST', `/v1/complaints/${id}/${action}`, { token: t[who], body });
+const act = (id: string, action: string, who: string, body: unknown = {}) => served.api.call('POST', `/v1/complaints/${id}/${action}`, { token: t[who], body });
 const state = (id: string) => w.env.client.workflow.getHandle(complaintWorkflowId(id)).query(stateQuery);
 const claim = (payer?: 'crew' | 'company', defect = 'floor') => ({ type: 'compensation', defect, amount: 400, ...(payer ? { payer } : {}) });
 
@@ -75,7 +51,7 @@ describe('who pays a claim', () => {
     const done = await act(id, 'compensation', 'assistant', claim('crew'));
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body.remedies).toEqual([expect.objectContaining({ type: 'compensation', payer: 'crew', approvedBy: ['regional_president-1'] })]);
-    const file = await api.call('GET', `/v1/complaints/${id}`, { token: t.supervisor });
+    const file = await served.api.call('GET', `/v1/complaints/${id}`, { token: t.supervisor });
     expect(file.body.remedies[0]).toMatchObject({ payer: 'crew', approvedBy: ['regional_president-1'] });
     expect(file.body.history.find((h: { type: string }) => h.type === 'compensation').data).toMatchObject({ payer: 'crew' });
   });

@@ -1,31 +1,17 @@
 // Contract cancellation through the API: the handler asks, the VP decides; who may, who is refused with which code,
 // nothing recorded on a refusal, reasons kept in MongoDB only, the VP's worklist item and the contract file.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
+import { describe, expect, it } from 'vitest';
 import { contractWorkflowId } from '../../workflows/contract.messages';
 import { useCaseWorld } from '../support/harness';
 import { HOUR } from '../support/fixtures';
-import { serve, testAppDeps, token } from '../support/http';
+import { useApi } from '../support/api-world';
 
-let api: Awaited<ReturnType<typeof serve>>;
 const w = useCaseWorld('dev');
-const t: Record<string, string> = {};
+const served = useApi(w);
+const t = served.t;
 const DAY = 24 * HOUR;
 let phoneSeq = 0;
-
-beforeAll(async () => {
-  const { app } = createApp(testAppDeps(w.env, w.db.models, w.taskQueue));
-  api = await serve(app);
-  t.assistant = await token(['assistant'], { sub: 'a-north', branch: 'north' });
-  t.southAssistant = await token(['assistant'], { sub: 'a-south', branch: 'south' });
-  t.branch = await token(['branch'], { sub: 'b-north', branch: 'north' });
-  for (const role of ['supervisor', 'director', 'legal', 'vp', 'regional_president', 'executive'] as const) t[role] = await token([role], { sub: `${role}-1` });
-});
-
-afterAll(async () => {
-  await api?.close();
-});
 
 async function register() {
   const body = {
@@ -36,17 +22,17 @@ async function register() {
     plannedCompletionAt: new Date(Date.now() + 60 * DAY).toISOString(),
     warrantyMonths: 12,
   };
-  const res = await api.call('POST', '/v1/contracts', { token: t.assistant, body });
+  const res = await served.api.call('POST', '/v1/contracts', { token: t.assistant, body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return body.contractNo;
 }
 const ask = (no: string, who: string, body: unknown = { reasonCode: 'financing_failed' }) =>
-  api.call('POST', `/v1/contracts/${no}/cancellation-requests`, { token: t[who], body });
-const decide = (no: string, who: string, body: unknown) => api.call('POST', `/v1/contracts/${no}/cancellation-decisions`, { token: t[who], body });
-const file = (no: string, who = 'supervisor') => api.call('GET', `/v1/contracts/${no}`, { token: t[who] });
+  served.api.call('POST', `/v1/contracts/${no}/cancellation-requests`, { token: t[who], body });
+const decide = (no: string, who: string, body: unknown) => served.api.call('POST', `/v1/contracts/${no}/cancellation-decisions`, { token: t[who], body });
+const file = (no: string, who = 'supervisor') => served.api.call('GET', `/v1/contracts/${no}`, { token: t[who] });
 const entries = (no: string) => w.db.models.ContractEvent.countDocuments({ contractNo: no });
 const approvals = async (who: string) =>
-  (await api.call('GET', '/v1/worklist?kind=approval', { token: t[who] })).body.items as { caseId: string; action: string }[];
+  (await served.api.call('GET', '/v1/worklist?kind=approval', { token: t[who] })).body.items as { caseId: string; action: string }[];
 const code = (res: { status: number; body: { error?: { code: string } } }) => [res.status, res.body.error?.code];
 /** Every string and decoded payload of the schedule's workflow history. */
 function texts(value: unknown, out: string[] = []): string[] {
@@ -76,7 +62,10 @@ describe('cancelling a contract through the API', () => {
     expect((await approvals('vp')).find((i) => i.caseId === no)!.action).toBe(`POST /v1/contracts/${no}/cancellation-decisions`);
     expect((await approvals('regional_president')).some((i) => i.caseId === no)).toBe(false);
     // The handler's milestone route still refuses a cancellation, pointing to the request.
-    const direct = await api.call('POST', `/v1/contracts/${no}/milestones`, { token: t.branch, body: { type: 'cancelled', at: new Date().toISOString() } });
+    const direct = await served.api.call('POST', `/v1/contracts/${no}/milestones`, {
+      token: t.branch,
+      body: { type: 'cancelled', at: new Date().toISOString() },
+    });
     expect(code(direct)).toEqual([403, 'APPROVAL_REQUIRED']);
 
     const approved = await decide(no, 'vp', { approved: true });
