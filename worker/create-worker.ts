@@ -21,9 +21,9 @@ export interface WorkerDeps {
 }
 
 /**
- * Cases kept in memory between tasks: about 0.5 MB each over a 280 MB idle worker (bench/RESULTS.md, "Sleeping cases":
- * 1,000 cached gave a flat ~790 MB from 2,500 to 5,000 sleeping cases), so 300 keeps a worker under 500 MB however
- * many cases sleep; an evicted case replays its short (continue-as-new-bounded) history when it wakes.
+ * Cases kept in memory between tasks: 0.5-0.7 MB each over a 277 MB idle worker, flat in the number of sleeping cases
+ * (bench/RESULTS.md, "Sleeping cases": 1,000 cached held ~790 MB, 300 holds 480-530 MB); an evicted case replays its
+ * short (continue-as-new-bounded) history when it wakes.
  */
 export const WORKER_CACHED_WORKFLOWS = 300;
 
