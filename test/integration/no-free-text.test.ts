@@ -93,8 +93,10 @@ describe('no customer or staff text in Temporal', () => {
     // Every history the scenario made, exported from Temporal and decoded.
     const workflowIds = [complaintWorkflowId(id), complaintWorkflowId(problemId), contractWorkflowId(contractNo)];
     for (const workflowId of workflowIds) {
-      const history = await w.env.client.workflow.getHandle(workflowId).fetchHistory();
-      expect(history.events?.length, workflowId).toBeGreaterThan(3);
+      const handle = w.env.client.workflow.getHandle(workflowId);
+      // Intake answers before a worker records the opening: wait until the case has run its first task.
+      await expect.poll(async () => (await handle.fetchHistory()).events?.length ?? 0, { timeout: 60_000 }).toBeGreaterThan(3);
+      const history = await handle.fetchHistory();
       const leaks = historyText(history).filter((s) => s.includes(MARK));
       expect(leaks, workflowId).toEqual([]);
     }
