@@ -3,16 +3,16 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { randomUUID } from 'node:crypto';
 import type { Models } from '../../db/models';
 import { authorizeContract, type ContractAction } from '../../domain/authority';
-import { inScope } from '../../domain/scope';
 import type { CorrectionBody, CustomerPhoneBody, RescheduleBody, WaiveBody } from '../../schemas/contract.schema';
 import { adjustUpdate, correctionUpdate } from '../../workflows/contract.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { createIdempotency, keyReused } from '../idempotency';
+import { createIdempotency } from '../idempotency';
 import { joinText, keepText } from './action-texts';
 import { actionUpdateId } from './case-workflows';
-import { customerKey, requestHashOf, type ComplaintDeps } from './complaints.service';
+import { customerKey, type ComplaintDeps } from './complaints.service';
 import type { ContractDocLean } from './contract-views';
+import { findVisibleContract, keyedRunner } from './contract-access';
 
 const ADJUSTMENT_TYPES = ['milestone_corrected', 'callback_waived', 'callback_rescheduled'] as const;
 
@@ -27,16 +27,9 @@ export function createContractAdjustmentService(deps: ComplaintDeps) {
   const { client, models, policy } = deps;
   const once = deps.idempotency ?? createIdempotency(models);
 
-  async function keyed<T>(scope: string, user: StaffUser, key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> {
-    if (!key) return run();
-    return (await once({ key: `${scope}:${user.sub}:${key}`, requestHash: requestHashOf(body), mismatch: () => keyReused(), run })).value;
-  }
+  const keyed = keyedRunner(once);
 
-  async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
-    const doc = await models.Contract.findById(contractNo).lean();
-    if (!doc || !inScope(user, doc.branch)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
-    return doc;
-  }
+  const findContract = (contractNo: string, user: StaffUser) => findVisibleContract(models, contractNo, user);
 
   /** A call's contract from its id (`<contractNo>.<kind>.<key>`): a call not yet due has no document of its own. */
   async function contractOfCallback(id: string, user: StaffUser): Promise<ContractDocLean> {

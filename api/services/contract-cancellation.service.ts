@@ -5,16 +5,16 @@ import type { Models } from '../../db/models';
 import { authorizeContract, type ContractAction } from '../../domain/authority';
 import type { CancelReason } from '../../domain/cancellation.rules';
 import type { Role } from '../../domain/roles';
-import { inScope } from '../../domain/scope';
 import type { CancellationDecisionBody, CancellationRequestBody } from '../../schemas/cancellation.schema';
 import { cancellationDecisionUpdate, cancellationRequestUpdate, type CancellationResult } from '../../workflows/contract.messages';
 import type { StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { createIdempotency, keyReused } from '../idempotency';
+import { createIdempotency } from '../idempotency';
 import { joinText, keepText } from './action-texts';
 import { actionUpdateId } from './case-workflows';
-import { requestHashOf, type ComplaintDeps } from './complaints.service';
+import type { ComplaintDeps } from './complaints.service';
 import type { ContractDocLean } from './contract-views';
+import { findVisibleContract, keyedRunner } from './contract-access';
 
 const CANCELLATION_TYPES = ['cancellation_requested', 'cancellation_reminder', 'cancellation_escalated', 'cancellation_decided', 'milestone'];
 
@@ -29,11 +29,7 @@ export function createContractCancellationService(deps: ComplaintDeps) {
   const { client, models, policy } = deps;
   const once = deps.idempotency ?? createIdempotency(models);
 
-  async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
-    const doc = await models.Contract.findById(contractNo).lean();
-    if (!doc || !inScope(user, doc.branch)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
-    return doc;
-  }
+  const findContract = (contractNo: string, user: StaffUser) => findVisibleContract(models, contractNo, user);
 
   function allow(user: StaffUser, action: ContractAction): Role | undefined {
     const verdict = authorizeContract(user, action, {}, policy.authority);
@@ -56,10 +52,7 @@ export function createContractCancellationService(deps: ComplaintDeps) {
     }
   }
 
-  async function keyed<T>(scope: string, user: StaffUser, key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> {
-    if (!key) return run();
-    return (await once({ key: `${scope}:${user.sub}:${key}`, requestHash: requestHashOf(body), mismatch: () => keyReused(), run })).value;
-  }
+  const keyed = keyedRunner(once);
 
   const actor = (user: StaffUser) => ({ sub: user.sub, roles: user.roles });
 

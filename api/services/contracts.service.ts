@@ -9,15 +9,16 @@ import type { CreateContractBody, ListCallbacksQuery, MilestoneBody, OutcomeBody
 import { milestoneUpdate, outcomeUpdate } from '../../workflows/contract.messages';
 import { requireBranch, type StaffUser } from '../auth';
 import { AppError } from '../errors';
-import { createIdempotency, keyReused } from '../idempotency';
+import { createIdempotency } from '../idempotency';
 import { conflict, createRegistration, registrationHash } from './contract-registration';
 import { actionUpdateId, keysetPage, listFilter } from './case-workflows';
-import { createComplaintService, requestHashOf, type ComplaintDeps } from './complaints.service';
+import { createComplaintService, type ComplaintDeps } from './complaints.service';
 import { openProblemComplaint } from './callback-problem';
 import { contractFile } from './case-file';
 import { adjustmentsOf } from './contract-adjustments.service';
 import { cancellationsOf } from './contract-cancellation.service';
-import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean, type ContractDocLean } from './contract-views';
+import { alreadyRecorded, callbackItem, milestonesOf, type CallbackDocLean } from './contract-views';
+import { findVisibleContract, keyedRunner } from './contract-access';
 
 type ComplaintService = ReturnType<typeof createComplaintService>;
 
@@ -30,17 +31,9 @@ export function createContractService(deps: ContractDeps) {
   const { client, models, policy } = deps;
   const complaints = deps.complaints ?? createComplaintService(deps);
   const once = deps.idempotency ?? createIdempotency(models);
-  /** Runs an action once per caller and Idempotency-Key; a repeat gets the first answer, another body a 409. */
-  async function keyed<T>(scope: string, user: StaffUser, key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> {
-    if (!key) return run();
-    return (await once({ key: `${scope}:${user.sub}:${key}`, requestHash: requestHashOf(body), mismatch: () => keyReused(), run })).value;
-  }
+  const keyed = keyedRunner(once);
 
-  async function findContract(contractNo: string, user: StaffUser): Promise<ContractDocLean> {
-    const doc = await models.Contract.findById(contractNo).lean();
-    if (!doc || !inScope(user, doc.branch)) throw new AppError('NOT_FOUND', `contract ${contractNo} not found`);
-    return doc;
-  }
+  const findContract = (contractNo: string, user: StaffUser) => findVisibleContract(models, contractNo, user);
 
   async function findCallback(id: string, user: StaffUser): Promise<CallbackDocLean> {
     const doc = await models.Callback.findById(id).lean();
