@@ -3,18 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { complaintWorkflowId, stateQuery } from '../../workflows/complaint.messages';
 import { useCaseWorld } from '../support/harness';
-import { complaintBody, useApi } from '../support/api-world';
+import { useApi } from '../support/api-world';
 
 const w = useCaseWorld('dev');
 const served = useApi(w);
 const t = served.t;
 
-const open = async () => {
-  const body = complaintBody();
-  const res = await served.api.call('POST', '/v1/complaints', { token: t.assistant, body });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.id as string;
-};
+const open = () => served.open();
 const act = (id: string, action: string, who: string, body: unknown = {}, headers?: Record<string, string>) =>
   served.api.call('POST', `/v1/complaints/${id}/${action}`, { token: t[who], body, headers });
 const file = (id: string, who = 'supervisor') => served.api.call('GET', `/v1/complaints/${id}`, { token: t[who] });

@@ -9,11 +9,7 @@ const t = served.t;
 const complaint = (patch: Record<string, unknown> = {}) => complaintBody({ category: 'service', description: 'The foreman was rude', ...patch });
 const recent = (minutesAgo = 60) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
-const open = async (body = complaint()) => {
-  const res = await served.api.call('POST', '/v1/complaints', { token: t.assistant, body });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.id as string;
-};
+const open = (body = complaint()) => served.open(body);
 const post = (id: string, path: string, who: string, body: unknown = {}, key?: string) =>
   served.api.call('POST', `/v1/complaints/${id}/${path}`, { token: t[who], body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
 const docsOf = (id: string) => w.db.models.CaseDocument.countDocuments({ caseId: id });

@@ -1,5 +1,5 @@
 // The API of a test world on a free port, and the staff it signs in as: the setup every API test file shares.
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createApp } from '../../api/app';
 import type { Role } from '../../domain/roles';
 import type { CaseWorld } from './harness';
@@ -16,8 +16,8 @@ const BRANCH_STAFF: Record<string, [Role, string, string]> = {
 };
 const CENTRAL: Role[] = ['supervisor', 'director', 'legal', 'vp', 'regional_president', 'executive', 'engineering', 'hr'];
 
-/** Serves the world's API for the file's tests; `t[name]` is that staff member's bearer token. */
-export function useApi(w: CaseWorld): { readonly api: Served; t: Record<string, string> } {
+/** Serves the world's API for the file's tests; `t[name]` is that staff member's bearer token; `open` files a complaint. */
+export function useApi(w: CaseWorld): { readonly api: Served; t: Record<string, string>; open: (body?: object) => Promise<string> } {
   const t: Record<string, string> = {};
   let served: Served | undefined;
   beforeAll(async () => {
@@ -34,6 +34,12 @@ export function useApi(w: CaseWorld): { readonly api: Served; t: Record<string, 
       return served;
     },
     t,
+    /** North's assistant opens the complaint (a fresh customer's by default); answers its id. */
+    async open(body: object = complaintBody()) {
+      const res = await served!.call('POST', '/v1/complaints', { token: t.assistant, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    },
   };
 }
 
