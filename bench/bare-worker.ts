@@ -2,11 +2,12 @@
 import { NativeConnection, Worker, DefaultLogger, Runtime } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { createBareActivities } from './bare.activities';
+import { DATABASE_POOL_SIZE } from '../db/models';
 
 async function main(): Promise<void> {
   const [address, mongoUri, taskQueue] = process.argv.slice(2) as [string, string, string];
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const db = await mongoose.createConnection(mongoUri).asPromise();
+  const db = await mongoose.createConnection(mongoUri, { maxPoolSize: DATABASE_POOL_SIZE }).asPromise();
   const worker = await Worker.create({
     connection: await NativeConnection.connect({ address }),
     taskQueue,

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { SignJWT } from 'jose';
-import { createModels } from '../db/models';
+import { createModels, DATABASE_POOL_SIZE } from '../db/models';
 import { costsOf } from './histories';
 import { apiIntakeRate, bareStartRate } from './load';
 import { renderResults } from './report';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const stack = await ENGINES[ENGINE].start(file);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
-  const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+  const db = await mongoose.createConnection(stack.mongoUri, { maxPoolSize: DATABASE_POOL_SIZE }).asPromise();
   const models = createModels(db);
   const bareQueue = `bench-bare-${Date.now()}`;
   const bareWorker = fork(path.join(__dirname, 'bare-worker.ts'), [stack.temporalAddress, stack.mongoUri, bareQueue], {

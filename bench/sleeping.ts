@@ -9,7 +9,7 @@ import mongoose from 'mongoose';
 import { createContractService } from '../api/services/contracts.service';
 import { registeredSearchAttributes } from '../api/services/search-attributes.service';
 import { loadPolicy } from '../config/policy';
-import { createModels } from '../db/models';
+import { createModels, DATABASE_POOL_SIZE } from '../db/models';
 import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
 import { writeResultsSection } from './results-section';
 import { WORKER_CACHED_WORKFLOWS } from '../worker/create-worker';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const stack = await startStack(POLICY, { WORKER_CACHED_WORKFLOWS: String(CACHE) });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
   const connection = await Connection.connect({ address: stack.temporalAddress });
-  const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+  const db = await mongoose.createConnection(stack.mongoUri, { maxPoolSize: DATABASE_POOL_SIZE }).asPromise();
   const indexed = await registeredSearchAttributes(connection, 'default');
   // The API's own registration path without HTTP in front: the schedule starts and records its registration.
   const contracts = createContractService({

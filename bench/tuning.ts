@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { SignJWT } from 'jose';
-import { createModels } from '../db/models';
+import { createModels, DATABASE_POOL_SIZE } from '../db/models';
 import { rssMB, startStack } from '../scripts/lib/throwaway-stack';
 import { benchPolicy } from './bench-policy';
 import { writeResultsSection } from './results-section';
@@ -42,7 +42,7 @@ async function runOne(s: (typeof SETTINGS)[number]): Promise<Lateness & { name: 
     WORKER_ACTIVITY_SLOTS: String(s.activities),
     WORKER_LOCAL_ACTIVITY_SLOTS: String(s.local),
   });
-  const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+  const db = await mongoose.createConnection(stack.mongoUri, { maxPoolSize: DATABASE_POOL_SIZE }).asPromise();
   try {
     const token = await new SignJWT({ name: 'Bench', roles: ['assistant', 'supervisor', 'branch'], branch: 'bench' })
       .setProtectedHeader({ alg: 'HS256' })

@@ -6,7 +6,7 @@ import { execSync } from 'node:child_process';
 import mongoose from 'mongoose';
 import { SignJWT } from 'jose';
 import { loadPolicy } from '../config/policy';
-import { createModels } from '../db/models';
+import { createModels, DATABASE_POOL_SIZE } from '../db/models';
 import { registerBuckets } from '../db/worklist-keys';
 import { bucketId, itemKeys, WORKLIST_KEYS_VERSION, type Bucket } from '../domain/worklist-buckets';
 import type { Role } from '../domain/roles';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   // Stopped early, the stack still goes down (its servers would outlive the bench otherwise).
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
   try {
-    const db = await mongoose.createConnection(stack.mongoUri).asPromise();
+    const db = await mongoose.createConnection(stack.mongoUri, { maxPoolSize: DATABASE_POOL_SIZE }).asPromise();
     const models = createModels(db);
     const { WorkItem, WorklistBucket } = models;
     await WorkItem.init();

@@ -430,8 +430,14 @@ export function createModels(conn: Connection) {
 }
 export type Models = ReturnType<typeof createModels>;
 
-export async function connectDatabase(uri: string): Promise<Connection> {
-  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: true });
+/**
+ * Operations one process has in flight at once. FerretDB 1.24 holds one PostgreSQL connection while an update takes a
+ * second, so more concurrent operations than half its pool (FERRETDB_PG_POOL) deadlock it for good (RELIABILITY.md).
+ */
+export const DATABASE_POOL_SIZE = 10;
+
+export async function connectDatabase(uri: string, maxPoolSize = DATABASE_POOL_SIZE): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, autoIndex: true, maxPoolSize });
   await conn.asPromise();
   return conn;
 }

@@ -11,12 +11,15 @@ export interface FerretOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
+/** FerretDB's PostgreSQL pool: twice the operations of five processes at DATABASE_POOL_SIZE (db/models.ts), well under max_connections. */
+export const FERRETDB_PG_POOL = 100;
+
 export async function startFerretDb(opts: FerretOptions): Promise<{ uri: (db: string) => string }> {
   const name = opts.name ?? 'ferretdb';
   opts.supervisor.start({
     name,
     cmd: TOOLS.ferretdb,
-    args: ['--listen-addr', `127.0.0.1:${opts.port}`, '--handler', 'postgresql', '--postgresql-url', opts.postgresqlUrl, '--log-level', opts.logLevel ?? 'error'],
+    args: ['--listen-addr', `127.0.0.1:${opts.port}`, '--handler', 'postgresql', '--postgresql-url', `${opts.postgresqlUrl}${opts.postgresqlUrl.includes('?') ? '&' : '?'}pool_max_conns=${FERRETDB_PG_POOL}`, '--log-level', opts.logLevel ?? 'error'],
     tier: 2,
   });
   await waitForPort('FerretDB', opts.port, 30_000, () => !opts.supervisor.isAlive(name)).catch((err: StartError) => {
