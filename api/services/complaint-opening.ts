@@ -42,12 +42,50 @@ export function createComplaintOpening(deps: ComplaintDeps & { models: Models; p
   async function openCase(body: CreateComplaintBody, user: StaffUser, idempotencyKey: string | undefined, scope: KeyScope) {
     const id = complaintIdFor(idempotencyKey, scope, user.sub);
     const requestHash = requestHashOf(body);
-    let existing = await models.Complaint.findById(id).lean();
-    if (existing && existing.requestHash !== requestHash) throw keyReused();
     const key = body.complainant.anonymous ? undefined : customerKey(body.complainant.phone);
-    const repeat = existing ? Boolean(existing.repeat) : await isRepeat(key, id);
+    const firstRepeat = await isRepeat(key, id);
     const severity = effectiveSeverity(body.source, body.severity, policy.complaint);
-    const openedAt = existing?.createdAt ?? now();
+    const firstLevel = initialLevel(severity, firstRepeat, policy.complaint);
+    const firstOpenedAt = now();
+    // Insert first: a new case (the usual request) costs one write, no read; a repeat finds what the first one wrote.
+    const inserted = await insertOnce(() =>
+      models.Complaint.updateOne(
+        { _id: id },
+        {
+          $setOnInsert: {
+            kind: body.kind,
+            source: body.source,
+            contractNo: body.contractNo,
+            branch: body.branch,
+            category: body.category,
+            description: body.description,
+            location: body.location,
+            occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
+            complainant: body.complainant,
+            accused: body.accused,
+            customerKey: key,
+            repeat: firstRepeat,
+            workflowId: complaintWorkflowId(id),
+            idempotencyKey,
+            requestHash,
+            createdBy: user.sub,
+            createdAt: firstOpenedAt,
+            policyVersion: policy.version,
+            status: 'open',
+            level: firstLevel,
+            round: 0,
+            severity,
+            overdue: false,
+            stateSeq: 0,
+          },
+        },
+        { upsert: true },
+      ),
+    );
+    const existing = inserted ? undefined : await models.Complaint.findById(id).lean();
+    if (!inserted && (!existing || existing.requestHash !== requestHash)) throw keyReused();
+    const repeat = existing ? Boolean(existing.repeat) : firstRepeat;
+    const level = existing ? initialLevel(severity, repeat, policy.complaint) : firstLevel;
     const input: ComplaintInput = {
       complaintId: id,
       kind: body.kind,
@@ -59,52 +97,10 @@ export function createComplaintOpening(deps: ComplaintDeps & { models: Models; p
       priority: body.priority,
       repeat,
       openedBy: user.sub,
-      openedAt: openedAt.toISOString(),
+      openedAt: (existing?.createdAt ?? firstOpenedAt).toISOString(),
       policy,
       indexedAttributes: await deps.indexedAttributes(),
     };
-    const level = initialLevel(severity, repeat, policy.complaint);
-    if (!existing) {
-      const inserted = await insertOnce(() =>
-        models.Complaint.updateOne(
-          { _id: id },
-          {
-            $setOnInsert: {
-              kind: body.kind,
-              source: body.source,
-              contractNo: body.contractNo,
-              branch: body.branch,
-              category: body.category,
-              description: body.description,
-              location: body.location,
-              occurredAt: body.occurredAt ? new Date(body.occurredAt) : undefined,
-              complainant: body.complainant,
-              accused: body.accused,
-              customerKey: key,
-              repeat,
-              workflowId: complaintWorkflowId(id),
-              idempotencyKey,
-              requestHash,
-              createdBy: user.sub,
-              createdAt: openedAt,
-              policyVersion: policy.version,
-              status: 'open',
-              level,
-              round: 0,
-              severity,
-              overdue: false,
-              stateSeq: 0,
-            },
-          },
-          { upsert: true },
-        ),
-      );
-      // A concurrent request with the same key won the insert: it is the first, this one a repeat of it.
-      if (!inserted) {
-        existing = await models.Complaint.findById(id).lean();
-        if (!existing || existing.requestHash !== requestHash) throw keyReused();
-      }
-    }
     // The journalist's or regulator's details go to MongoDB before the case starts; never to Temporal.
     if (body.externalContact) await keepContact(models, id, user.sub, body.externalContact);
     // A new case answers as it opens; a repeat answers the case as its file stands (it may have moved on, or closed).
