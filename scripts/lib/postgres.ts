@@ -111,6 +111,14 @@ function initdb(opts: PostgresOptions, user: OsUser | undefined, password: strin
   }
 }
 
+/** Runs one SQL statement in `db` as the project's PostgreSQL user; the rows come back one per line, columns split by |. */
+export async function runSql(pg: RunningPostgres, db: string, query: string): Promise<string> {
+  const { stdout } = await run(path.join(PG_BIN_DIR, 'psql'), ['-h', '127.0.0.1', '-p', String(pg.port), '-U', pg.user, '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAqc', query], {
+    env: { ...process.env, PGPASSWORD: pg.password, PGCONNECT_TIMEOUT: '5' },
+  });
+  return stdout.trim();
+}
+
 /** Starts PostgreSQL under the supervisor, waits until it answers, and creates the databases that are missing. */
 export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
   const name = opts.name ?? 'postgres';

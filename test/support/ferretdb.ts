@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startFerretDb as runFerret } from '../../scripts/lib/ferretdb';
-import { startPostgres } from '../../scripts/lib/postgres';
+import { startPostgres, type RunningPostgres } from '../../scripts/lib/postgres';
 import { createSupervisor, freePort } from '../../scripts/lib/supervisor';
 import { ROOT } from './tools';
 
@@ -12,6 +12,8 @@ export { freePort };
 export interface RunningFerret {
   uri: (db: string) => string;
   port: number;
+  /** The PostgreSQL FerretDB keeps its data in (database `ferretdb`), for tests that look beneath it. */
+  pg: RunningPostgres;
   /** Folder with postgres.log and ferretdb.log, kept until stop. */
   logDir: string;
   stop: () => Promise<void>;
@@ -31,7 +33,7 @@ export async function startFerretDb(): Promise<RunningFerret> {
     const pg = await startPostgres({ supervisor, dataDir: path.join(dir, 'pg'), port: pgPort, portEnv: 'none', databases: ['ferretdb'], ephemeral: true });
     const ferret = await runFerret({ supervisor, port, postgresqlUrl: pg.url('ferretdb') });
     if (fatal) throw new Error(fatal);
-    return { uri: ferret.uri, port, logDir: dir, stop };
+    return { uri: ferret.uri, port, pg, logDir: dir, stop };
   } catch (err) {
     await stop();
     throw err;

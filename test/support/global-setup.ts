@@ -13,6 +13,7 @@ import { requireTools, TOOLS } from './tools';
 declare module 'vitest' {
   export interface ProvidedContext {
     mongoPort: number;
+    postgres: { port: number; user: string; password: string };
     temporalAddress: string;
     workflowBundlePath: string;
   }
@@ -44,6 +45,7 @@ export default async function setup(project: TestProject) {
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   project.provide('mongoPort', ferret.port);
+  project.provide('postgres', { port: ferret.pg.port, user: ferret.pg.user, password: ferret.pg.password });
   project.provide('temporalAddress', dev.address);
   project.provide('workflowBundlePath', bundlePath);
 
