@@ -17,7 +17,9 @@ afterAll(() => db?.close());
 const schemaOf = () => db.conn.db!.databaseName;
 async function indexScans(collection: string): Promise<number> {
   const table = await runSql(pg, 'ferretdb', `select _jsonb->>'table' from "${schemaOf()}"._ferretdb_database_metadata where _jsonb->>'_id' = '${collection}'`);
-  return Number(await runSql(pg, 'ferretdb', `select coalesce(idx_scan, 0) from pg_stat_user_tables where schemaname = '${schemaOf()}' and relname = '${table}'`));
+  return Number(
+    await runSql(pg, 'ferretdb', `select coalesce(idx_scan, 0) from pg_stat_user_tables where schemaname = '${schemaOf()}' and relname = '${table}'`),
+  );
 }
 
 describe('the GIN indexes beneath FerretDB', () => {
@@ -40,6 +42,10 @@ describe('the GIN indexes beneath FerretDB', () => {
       expect((await items.findOne({ _id: `w${i * 7}` }))?._id).toBe(`w${i * 7}`);
     }
     // Without the GIN indexes these 24 reads are sequential scans of the whole table.
-    await eventually(() => indexScans('worklist'), (n) => n >= before + 24, 15_000);
+    await eventually(
+      () => indexScans('worklist'),
+      (n) => n >= before + 24,
+      15_000,
+    );
   });
 });
