@@ -5,7 +5,7 @@ import { SA } from '../workflows/search-attributes';
 import { devSecret, envPort, foreground } from './lib/app-env';
 import { startFerretDb } from './lib/ferretdb';
 import { ensureGinIndexes } from './lib/ferretdb-indexes';
-import { startPostgres } from './lib/postgres';
+import { runSql, startPostgres } from './lib/postgres';
 import { assertPortsFree, createSupervisor, waitForPort } from './lib/supervisor';
 import { DATA, nodeTs, ROOT, TOOLS } from './lib/tools';
 import { buildWorkflowBundle } from './lib/workflow-bundle';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   if (!externalMongo) {
     const pg = await startPostgres({ supervisor, dataDir: path.join(DATA, 'postgres'), port: POSTGRES_PORT, portEnv: 'POSTGRES_PORT', databases: ['ferretdb'] });
     await startFerretDb({ supervisor, port: FERRETDB_PORT, postgresqlUrl: pg.url('ferretdb') });
-    await ensureGinIndexes(pg, 'ferretdb', mongoUri);
+    await ensureGinIndexes((q) => runSql(pg, 'ferretdb', q), mongoUri);
     lines.push(
       `PostgreSQL 15        127.0.0.1:${POSTGRES_PORT}   (.data/postgres, user ${pg.user}, password in .data/postgres-password)`,
       `FerretDB (MongoDB)   ${mongoUri}   (on PostgreSQL database ferretdb)`,

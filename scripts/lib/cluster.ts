@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startFerretDb } from './ferretdb';
 import { ensureGinIndexes } from './ferretdb-indexes';
-import { startPostgres } from './postgres';
+import { runSql, startPostgres } from './postgres';
 import { startBalancer, type Balancer } from './tcp-balancer';
 import { ensureNamespace, nodeEnv, setupTemporalSchema, startNode, type NodePorts } from './temporal-server';
 import { assertPortsFree, freePort, portInUse, StartError, waitForPort, type Supervisor } from './supervisor';
@@ -158,7 +158,7 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     supervisor.start({ name: 'temporal-ui', cmd: TOOLS.temporalUi, args: ['--address', temporalAddress, '--port', String(ports.ui), '--namespace', NAMESPACE], tier: 1, restart: true });
   }
   const mongoUri = mongo.uri('service_cases');
-  await ensureGinIndexes(pg, 'ferretdb', mongoUri);
+  await ensureGinIndexes((q) => runSql(pg, 'ferretdb', q), mongoUri);
   const appEnv = { ...process.env, ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, MONGODB_URI: mongoUri, AUTH_JWT_SECRET: opts.jwtSecret };
   const bundlePath = await bundled.ready;
   CLUSTER_PARTS.workers.forEach((name, i) =>

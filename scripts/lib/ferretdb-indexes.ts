@@ -3,7 +3,6 @@
 import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import { createModels, DATABASE_POOL_SIZE } from '../../db/models';
-import { runSql, type RunningPostgres } from './postgres';
 
 export interface GinIndex {
   collection: string;
@@ -31,7 +30,7 @@ const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
  * Creates every collection of the models in `mongoUri`'s database, then a GIN index per (collection, field) on FerretDB's
  * table for it; CONCURRENTLY and IF NOT EXISTS, so it is safe on a live database and a no-op the second time.
  */
-export async function ensureGinIndexes(pg: RunningPostgres, pgDatabase: string, mongoUri: string, indexes = ginIndexesOfModels()): Promise<number> {
+export async function ensureGinIndexes(sql: (query: string) => Promise<string>, mongoUri: string, indexes = ginIndexesOfModels()): Promise<number> {
   const conn = await mongoose.createConnection(mongoUri, { maxPoolSize: DATABASE_POOL_SIZE }).asPromise();
   const schema = conn.db!.databaseName;
   try {
@@ -40,16 +39,14 @@ export async function ensureGinIndexes(pg: RunningPostgres, pgDatabase: string, 
   } finally {
     await conn.close();
   }
-  const rows = await runSql(pg, pgDatabase, `select _jsonb->>'_id', _jsonb->>'table' from ${quoteIdent(schema)}._ferretdb_database_metadata`);
+  const rows = await sql(`select _jsonb->>'_id', _jsonb->>'table' from ${quoteIdent(schema)}._ferretdb_database_metadata`);
   const tableOf = new Map(rows.split('\n').filter(Boolean).map((r) => r.split('|') as [string, string]));
   let created = 0;
   for (const { collection, field } of indexes) {
     const table = tableOf.get(collection);
     if (!table) continue;
     const name = `${table.slice(0, 40)}_gin_${createHash('sha1').update(field).digest('hex').slice(0, 8)}`;
-    await runSql(
-      pg,
-      pgDatabase,
+    await sql(
       `create index concurrently if not exists ${quoteIdent(name)} on ${quoteIdent(schema)}.${quoteIdent(table)} using gin ((_jsonb->${quoteLiteral(field)}) jsonb_path_ops)`,
     );
     created++;

@@ -17,7 +17,7 @@ export const FERRETDB_PG_POOL = 100;
  * pgx prepares FerretDB's `_jsonb->$1 @> $2`; a generic plan cannot match an index on `_jsonb->'field'` (and one chosen
  * before the index existed stays), so every query is planned with its values (ferretdb-indexes.ts).
  */
-const PG_SESSION = `pool_max_conns=${FERRETDB_PG_POOL}&plan_cache_mode=force_custom_plan`;
+export const PG_SESSION = `pool_max_conns=${FERRETDB_PG_POOL}&plan_cache_mode=force_custom_plan`;
 
 export async function startFerretDb(opts: FerretOptions): Promise<{ uri: (db: string) => string }> {
   const name = opts.name ?? 'ferretdb';

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parseEnv } from '../../config/env';
 import { SA } from '../../workflows/search-attributes';
+import { PG_SESSION } from '../../scripts/lib/ferretdb';
 import { CLUSTER_PARTS, defaultPorts } from '../../scripts/lib/cluster';
 
 type Service = Record<string, any>;
@@ -226,8 +227,9 @@ function validateCompose(doc: ComposeDoc): string[] {
     const env = envOf(ferret);
     if (!/^ghcr\.io\/ferretdb\/ferretdb:/.test(String(ferret.image ?? ''))) problems.push('ferretdb: image must be ghcr.io/ferretdb/ferretdb');
     if (env.FERRETDB_HANDLER !== 'postgresql') problems.push('ferretdb: FERRETDB_HANDLER must be postgresql');
-    if (!/@postgresql:5432\/ferretdb$/.test(interpolate(env.FERRETDB_POSTGRESQL_URL ?? '', {})))
-      problems.push('ferretdb: FERRETDB_POSTGRESQL_URL must point at postgresql:5432/ferretdb');
+    // The pool and plan settings npm start gives FerretDB (scripts/lib/ferretdb.ts): without them it deadlocks or scans.
+    if (!interpolate(env.FERRETDB_POSTGRESQL_URL ?? '', {}).endsWith(`@postgresql:5432/ferretdb?${PG_SESSION}`))
+      problems.push(`ferretdb: FERRETDB_POSTGRESQL_URL must point at postgresql:5432/ferretdb?${PG_SESSION}`);
   }
 
   for (const [name, port] of Object.entries(PUBLISHED_PORTS)) {
