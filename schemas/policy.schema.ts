@@ -1,6 +1,6 @@
 // Validation of the policy document; the shape itself is declared in domain/policy.ts.
 import { z } from 'zod';
-import { isFixedDuration, isIsoDuration } from '../domain/duration';
+import { durationMs, isFixedDuration, isIsoDuration } from '../domain/duration';
 import { APPROVAL_DECISIONS, DEFAULT_AUTHORITY } from '../domain/authority';
 import { WORKING_CLOCKS, type Policy } from '../domain/policy';
 import { LEVELS, PRIORITIES, ROLES, SEVERITIES } from '../domain/roles';
@@ -30,40 +30,46 @@ export const calendarSchema = z.object({
   shiftToWorkingDay: z.boolean(),
 });
 
-export const complaintPolicySchema = z.object({
-  firstCallback: fixedDuration,
-  repairAnswer: fixedDuration,
-  triage: fixedDuration,
-  branchFeedback: fixedDuration,
-  externalToLegal: fixedDuration,
-  priorityDeadlines: z.object({ high: fixedDuration, medium: fixedDuration, low: fixedDuration }),
-  defaultSeverity: z.enum(SEVERITIES),
-  defaultPriority: z.enum(PRIORITIES),
-  warningFractions: z.array(fraction).max(5),
-  severityLevel: z.object({ general: z.enum(LEVELS), serious: z.enum(LEVELS), major: z.enum(LEVELS) }),
-  rounds: z
-    .array(
-      z.object({ round: z.number().int().min(1), level: z.enum(LEVELS), penalty: z.enum(['reported_for_penalty', 'warning', 'penalty_ordered']).optional() }),
-    )
-    .min(1)
-    .refine((rs) => rs.every((r, i) => r.round === i + 1), { message: 'rounds must be numbered 1, 2, 3 ... in order' }),
-  roundDeadlines: z.partialRecord(z.enum(SEVERITIES), z.array(fixedDuration).min(1)).optional(),
-  urgeNotices: z.boolean().optional(),
-  earlyFeedbackCounts: z.boolean().optional(),
-  pauseReminder: fixedDuration.optional(),
-  pauseLimit: fixedDuration.optional(),
-  surveyWithin: fixedDuration.optional(),
-  externalDecisionBy: z.array(z.enum(ROLES)).min(1).optional(),
-  directorDecision: fixedDuration.optional(),
-  customerAnswer: fixedDuration.optional(),
-  externalWarningBefore: fixedDuration.optional(),
-  repeatWindow: fixedDuration,
-  reopenWindow: fixedDuration,
-  surveyAfterClose: fixedDuration,
-  postRepairCallback: fixedDuration,
-  validComplaintAllowance: z.number().nonnegative(),
-  currency: z.string().length(3),
-});
+export const complaintPolicySchema = z
+  .object({
+    firstCallback: fixedDuration,
+    repairAnswer: fixedDuration,
+    triage: fixedDuration,
+    branchFeedback: fixedDuration,
+    externalToLegal: fixedDuration,
+    priorityDeadlines: z.object({ high: fixedDuration, medium: fixedDuration, low: fixedDuration }),
+    defaultSeverity: z.enum(SEVERITIES),
+    defaultPriority: z.enum(PRIORITIES),
+    warningFractions: z.array(fraction).max(5),
+    severityLevel: z.object({ general: z.enum(LEVELS), serious: z.enum(LEVELS), major: z.enum(LEVELS) }),
+    rounds: z
+      .array(
+        z.object({ round: z.number().int().min(1), level: z.enum(LEVELS), penalty: z.enum(['reported_for_penalty', 'warning', 'penalty_ordered']).optional() }),
+      )
+      .min(1)
+      .refine((rs) => rs.every((r, i) => r.round === i + 1), { message: 'rounds must be numbered 1, 2, 3 ... in order' }),
+    roundDeadlines: z.partialRecord(z.enum(SEVERITIES), z.array(fixedDuration).min(1)).optional(),
+    urgeNotices: z.boolean().optional(),
+    earlyFeedbackCounts: z.boolean().optional(),
+    pauseReminder: fixedDuration.optional(),
+    pauseLimit: fixedDuration.optional(),
+    surveyWithin: fixedDuration.optional(),
+    externalDecisionBy: z.array(z.enum(ROLES)).min(1).optional(),
+    directorDecision: fixedDuration.optional(),
+    customerAnswer: fixedDuration.optional(),
+    externalWarningBefore: fixedDuration.optional(),
+    repeatWindow: fixedDuration,
+    reopenWindow: fixedDuration,
+    surveyAfterClose: fixedDuration,
+    postRepairCallback: fixedDuration,
+    validComplaintAllowance: z.number().nonnegative(),
+    currency: z.string().length(3),
+  })
+  // A warning as long as the whole decision clock would fire at (or before) the case opens.
+  .refine((c) => !c.externalWarningBefore || durationMs(c.externalWarningBefore) < durationMs(c.externalToLegal), {
+    message: 'must be shorter than externalToLegal',
+    path: ['externalWarningBefore'],
+  });
 
 export const callbackPolicySchema = z.object({
   afterSigning: duration,

@@ -79,6 +79,7 @@ describe('config/policy.default.json', () => {
 describe('shortened policies', () => {
   it('accepts a copy with every duration in seconds', () => {
     const doc = mapDurations(shipped, () => 'PT5S') as Policy;
+    doc.complaint.externalWarningBefore = 'PT2S'; // a warning must come before the clock it warns of runs out
     const parsed = parsePolicy(doc);
     expect(parsed.complaint.firstCallback).toBe('PT5S');
     expect(parsed.complaint.priorityDeadlines.low).toBe('PT5S');
@@ -152,6 +153,13 @@ describe('rejected policies', () => {
       ),
     ).toMatch(/complaint\.rounds: rounds must be numbered/);
     expect(rejection(copyWith((p) => (p.complaint.rounds[0].round = 0)))).toMatch(/complaint\.rounds\.0\.round: /);
+  });
+
+  it('rejects a decision-clock warning no shorter than the clock itself', () => {
+    expect(rejection(copyWith((p) => (p.complaint.externalWarningBefore = p.complaint.externalToLegal)))).toMatch(
+      /complaint\.externalWarningBefore: must be shorter than externalToLegal/,
+    );
+    expect(parsePolicy(copyWith((p) => (p.complaint.externalWarningBefore = 'PT1M'))).complaint.externalWarningBefore).toBe('PT1M');
   });
 
   it('rejects an empty ladder and unknown levels', () => {
