@@ -8,7 +8,7 @@ import type { Level, Priority, Role, Severity } from '../domain/roles';
 import { kpiFlags } from './kpi-flags';
 import { createNotices } from './notification.activities';
 import type { TaskInput } from './task.activities';
-import type { WorklistWriter } from './worklist.activities';
+import type { WorklistWriter } from '../db/worklist-writer';
 
 /** The fields of a case the projection stores; the workflow's state carries at least these. */
 export interface ComplaintSnapshot {

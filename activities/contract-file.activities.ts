@@ -5,7 +5,7 @@ import type { PendingApproval } from '../domain/approval.rules';
 import type { Role } from '../domain/roles';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones } from '../domain/schedule.rules';
 import { createNotices } from './notification.activities';
-import type { WorklistWriter } from './worklist.activities';
+import type { WorklistWriter } from '../db/worklist-writer';
 
 /** One callback as the schedule changed it. */
 export interface CallbackChange {

@@ -8,7 +8,7 @@ import { complaintFileActivities } from './complaint-file.activities';
 import { contractFileActivities } from './contract-file.activities';
 import { createNotices, notificationActivities, type WebhookConfig } from './notification.activities';
 import { taskActivities } from './task.activities';
-import { worklistWriter } from './worklist.activities';
+import { worklistWriter } from '../db/worklist-writer';
 import { FALLBACK_BUCKET_ZONE } from '../domain/worklist-buckets';
 
 export type { CaseEntry, CaseEventInput, CaseStepInput, ComplaintSnapshot, StepWritten } from './complaint-file.activities';

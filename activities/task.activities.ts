@@ -2,7 +2,7 @@
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import type { Role } from '../domain/roles';
-import type { WorklistWriter } from './worklist.activities';
+import type { WorklistWriter } from '../db/worklist-writer';
 
 export interface TaskInput {
   id: string;

@@ -147,6 +147,14 @@ export function cancellationWork(contractNo: string, r: PendingApproval | null |
 }
 export const cancellationItemId = (contractNo: string) => `approval:contract:${contractNo}:cancel_order`;
 
+/** A letter waiting for legal's approval: due `within` after it was drafted; settled by the decision. */
+export function letterWork(complaintId: string, letterId: string, draftedAt: number, withinMs: number, approvers: readonly Role[], decided: boolean): Work {
+  if (decided) return SETTLED;
+  const action = `POST /v1/complaints/${complaintId}/letters/${letterId}/decision`;
+  return { open: true, kind: 'approval', roles: uniq([...approvers]), dueAt: draftedAt + withinMs, visibleFrom: draftedAt, action };
+}
+export const letterItemId = (letterId: string) => `letter:${letterId}`;
+
 /** How late an item is at `now`, in whole milliseconds (0 when not yet due). */
 export function latenessMs(dueAt: number, now: number): number {
   return Math.max(0, now - dueAt);

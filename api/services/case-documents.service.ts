@@ -1,6 +1,7 @@
 // Case-file documents ([003] ch.5 §4, ch.7 §2, [004] §14.2) kept in MongoDB beside the case; none of them moves the ladder.
 import type { z } from 'zod';
 import type { Models } from '../../db/models';
+import { worklistWriter } from '../../db/worklist-writer';
 import {
   apologyApproval,
   INSPECTION_ROLES,
@@ -15,6 +16,8 @@ import { maySeeComplainant } from '../../domain/authority';
 import type { ComplaintKind } from '../../domain/complaint.rules';
 import type { Policy } from '../../domain/policy';
 import { expandRoles, type Role } from '../../domain/roles';
+import { letterWork } from '../../domain/worklist.rules';
+import { durationMs } from '../../domain/duration';
 import type {
   apologyBody,
   conclusionBody,
@@ -30,7 +33,7 @@ import { AppError } from '../errors';
 import { createDocumentStore, newDocumentId, type CaseDocType, type StoredDocument } from './case-documents.store';
 import { caseDocumentsView, inspectionView, letterView } from './case-documents.views';
 
-type CaseDoc = { _id: string; kind: string; status?: string | null; severity?: string | null };
+type CaseDoc = { _id: string; kind: string; status?: string | null; severity?: string | null; branch?: string | null };
 type Body<T extends z.ZodType> = z.infer<T>;
 
 /** The first of the caller's roles that the rule names: the role a document records its author under. */
@@ -47,6 +50,9 @@ function openCase(doc: CaseDoc): void {
 export function createCaseDocumentService(deps: { models: Models; policy: Policy; now?: () => Date }) {
   const store = createDocumentStore(deps.models, deps.now ?? (() => new Date()));
   const policy = () => deps.policy.caseDocuments;
+  const worklist = worklistWriter(deps.models, deps.policy.calendar.timeZone);
+  // Legal is asked to decide a letter within the approvals' reminder time (a day in the shipped policy).
+  const letterWithin = () => durationMs(deps.policy.approvals?.remindAfter ?? 'PT24H');
 
   async function parentOf(doc: CaseDoc, id: string, type: CaseDocType): Promise<StoredDocument> {
     const found = await store.get(id);
@@ -84,6 +90,8 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
     async draftLetter(doc: CaseDoc, body: Body<typeof letterBody>, user: StaffUser, key?: string) {
       openCase(doc);
       const { created, stored } = await create(doc, 'letter', user, roleFor(user, LETTER_ROLES, 'a letter'), body, key);
+      const work = letterWork(doc._id, stored._id, stored.at.getTime(), letterWithin(), LETTER_APPROVERS, false);
+      await worklist.letter(doc._id, stored._id, doc.branch ?? undefined, work);
       return { created, view: letterView(stored, [], maySeeComplainant(doc.kind as ComplaintKind, user.roles)) };
     },
 
@@ -92,6 +100,8 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
       const letter = await parentOf(doc, letterId, 'letter');
       const role = roleFor(user, LETTER_APPROVERS, 'a letter’s approval');
       const data = { decision: body.decision, ...(body.reason ? { reason: body.reason } : {}) };
+      // Settled first: a repeat of a decided letter answers ALREADY_DONE from the store, and its item is settled either way.
+      await worklist.letter(doc._id, letterId, doc.branch ?? undefined, letterWork(doc._id, letterId, 0, 0, LETTER_APPROVERS, true));
       await store.put({ _id: `${letterId}:decision`, caseId: doc._id, docType: 'letter_decision', parent: letterId, role, data }, user, 'once');
       return letterView(letter, await store.all(doc._id), maySeeComplainant(doc.kind as ComplaintKind, user.roles));
     },

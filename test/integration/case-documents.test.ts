@@ -12,6 +12,8 @@ const recent = (minutesAgo = 60) => new Date(Date.now() - minutesAgo * 60_000).t
 const open = (body = complaint()) => served.open(body);
 const post = (id: string, path: string, who: string, body: unknown = {}, key?: string) =>
   served.api.call('POST', `/v1/complaints/${id}/${path}`, { token: t[who], body, ...(key ? { headers: { 'idempotency-key': key } } : {}) });
+const approvals = async (who: string) =>
+  (await served.api.call('GET', '/v1/worklist?kind=approval', { token: t[who] })).body.items as { caseId: string; action: string }[];
 const docsOf = (id: string) => w.db.models.CaseDocument.countDocuments({ caseId: id });
 const file = async (id: string, who = 'supervisor') => (await served.api.call('GET', `/v1/complaints/${id}`, { token: t[who] })).body;
 const refused = async (res: { status: number; body: any }, status: number, code: string) => {
@@ -69,11 +71,16 @@ describe('letters: legal approves before sending ([003] ch.5 §4 发文)', () =>
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body).toMatchObject({ status: 'awaiting_legal', by: 'a-north' });
     await refused(await post(id, `letters/${first.body.id}/sent`, 'assistant', { sentAt: recent(), receivedBy: 'customer' }), 409, 'LETTER_NOT_APPROVED');
+    // The letter waits on legal's worklist, and only there, until legal decides.
+    const decide = `POST /v1/complaints/${id}/letters/${first.body.id}/decision`;
+    expect((await approvals('legal')).filter((i) => i.caseId === id).map((i) => i.action)).toEqual([decide]);
+    expect((await approvals('assistant')).filter((i) => i.caseId === id)).toEqual([]);
     await refused(await post(id, `letters/${first.body.id}/decision`, 'legal', { decision: 'reject' }), 422, 'RULE_VIOLATED');
     await refused(await post(id, `letters/${first.body.id}/decision`, 'director', { decision: 'approve' }), 403, 'FORBIDDEN');
     const rejected = await post(id, `letters/${first.body.id}/decision`, 'legal', { decision: 'reject', reason: 'Do not admit liability' });
     expect(rejected.body).toMatchObject({ status: 'rejected', decision: { by: 'legal-1', decision: 'reject', reason: 'Do not admit liability' } });
     await refused(await post(id, `letters/${first.body.id}/decision`, 'legal', { decision: 'approve' }), 409, 'ALREADY_DONE');
+    expect((await approvals('legal')).filter((i) => i.caseId === id)).toEqual([]);
     await refused(await post(id, `letters/${first.body.id}/sent`, 'assistant', { sentAt: recent(), receivedBy: 'customer' }), 409, 'LETTER_NOT_APPROVED');
 
     const second = await post(id, 'letters', 'assistant', { subject: 'Regarding the repair', text: 'We will repair the tiles.' });

@@ -1,7 +1,7 @@
 // The worklist's bucket read path on FerretDB: day boundaries in the policy zone, scopes moving on assignment, settling, paging.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { worklistWriter } from '../../activities/worklist.activities';
+import { worklistWriter } from '../../db/worklist-writer';
 import type { StaffUser } from '../../api/auth';
 import { createCaseWorkService } from '../../api/services/case-work.service';
 import { createWorklistService } from '../../api/services/worklist.service';

@@ -1,7 +1,7 @@
 // Keeps the worklist read model current from the writes each step already makes: keyed upserts, guarded by sequence.
-import type { Models } from '../db/models';
-import { insertOnce } from '../db/models';
-import { rekeyItems } from '../db/worklist-keys';
+import type { Models } from './models';
+import { insertOnce } from './models';
+import { rekeyItems } from './worklist-keys';
 import {
   approvalItemId,
   answerItemId,
@@ -14,6 +14,7 @@ import {
   caseKey,
   complaintWork,
   latestAssignment,
+  letterItemId,
   taskWork,
   type ComplaintStepFacts,
   type Work,
@@ -152,6 +153,13 @@ export function worklistWriter(models: Models, timeZone: string) {
         branch: t.branch,
       };
       await put(`task:${t.id}`, base, work, 0, facts.customer);
+    },
+
+    /** A letter legal must approve: opened when drafted (seq 0), settled by legal's decision (seq 1). */
+    async letter(complaintId: string, letterId: string, branch: string | undefined, work: Work): Promise<void> {
+      const facts = work.open ? await complaintFacts(complaintId) : { customer: undefined };
+      const base: ItemBase = { caseType: 'complaint', caseId: complaintId, complaintKind: facts.kind, contractNo: facts.contractNo, branch };
+      await put(letterItemId(letterId), base, work, work.open ? 0 : 1, facts.customer);
     },
 
     /** A recorded survey settles the complaint's survey tasks. */
