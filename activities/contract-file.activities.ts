@@ -2,6 +2,7 @@
 import type { Models } from '../db/models';
 import { insertOnce } from '../db/models';
 import type { PendingApproval } from '../domain/approval.rules';
+import { waitingRequest } from '../domain/cancellation.rules';
 import type { Role } from '../domain/roles';
 import type { CallbackKind, CallbackResult, CallbackStatus, Milestones } from '../domain/schedule.rules';
 import { createNotices } from './notification.activities';
@@ -98,7 +99,7 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean, 
           milestones: contract.milestones,
           policyVersion: contract.policyVersion,
           ...(contract.plan ? { plan: contract.plan } : {}),
-          ...(contract.cancellation !== undefined ? { cancellationRequest: contract.cancellation } : {}),
+          ...(contract.cancellation !== undefined ? { cancellationRequest: waitingRequest(contract.phase, contract.cancellation) } : {}),
         },
       },
     );
@@ -106,7 +107,8 @@ export function contractFileActivities(models: Models, postsToWebhook: boolean, 
 
   /** The approver's worklist item of a waiting cancellation; schedules that never had a request write none. */
   function cancellationItem(contractNo: string, seq: number, contract: ContractProjection) {
-    return contract.cancellation === undefined ? undefined : worklist.cancellation(contractNo, seq, contract.branch, contract.cancellation);
+    const request = waitingRequest(contract.phase, contract.cancellation);
+    return request === undefined ? undefined : worklist.cancellation(contractNo, seq, contract.branch, request);
   }
 
   async function writeCallback(contractNo: string, branch: string, at: Date, c: CallbackChange) {

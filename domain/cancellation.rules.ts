@@ -33,3 +33,9 @@ export interface CancellationView {
 export function pendingView(r: CancellationRequest): CancellationView {
   return { status: 'pending', reasonCode: r.reasonCode, requestedBy: r.by, requestedAt: r.at, remindAt: r.remindAt, escalateAt: r.escalateAt };
 }
+
+/** A request still undecided when the schedule ends (its warranty ran out) waits on nobody: no item, no pending request. */
+export function waitingRequest<T>(phase: string, request: T | null | undefined): T | null | undefined {
+  if (request === undefined) return undefined;
+  return phase === 'closed' || phase === 'cancelled' ? null : request;
+}

@@ -149,4 +149,33 @@ describe('worklist items written by the contract activities', () => {
     await acts.recordContractStep({ contractNo, entries: [{ ...entry, seq: 2 }], contract, callbacks: [{ ...call, status: 'overdue', version: 2 }] });
     expect(await db.models.WorkItem.findById(`callback:${call.id}`).lean()).toMatchObject({ open: false, seq: 3 });
   });
+
+  it('settles a cancellation request still undecided when the warranty ends: the VP waits on nothing', async () => {
+    const contractNo = `K-${randomUUID().slice(0, 8)}`;
+    await db.models.Contract.create({
+      _id: contractNo,
+      branch: 'south',
+      customer: { name: 'Li Lei', phone: '13900002222' },
+      contractSignedAt: new Date(AT),
+      plannedCompletionAt: new Date(DUE),
+      warrantyMonths: 12,
+      requestHash: 'h',
+      workflowId: `project-${contractNo}`,
+      createdAt: new Date(),
+    });
+    const acts = createActivities({ models: db.models });
+    const request = { decision: 'cancel_order' as const, reasonCode: 'other' as const, by: 'a-1', at: AT, roles: ['vp' as const], escalateAt: DUE };
+    const step = (seq: number, phase: string) => ({
+      contractNo,
+      entries: [{ seq, event: { type: phase === 'closed' ? 'closed' : 'cancellation_requested', at: AT, by: 'system', data: {} }, notify: [] }],
+      contract: { phase, branch: 'south', milestones: {} as never, policyVersion: 'test', cancellation: request },
+      callbacks: [],
+    });
+    await acts.recordContractStep(step(1, 'warranty'));
+    const itemId = `approval:contract:${contractNo}:cancel_order`;
+    expect(await db.models.WorkItem.findById(itemId).lean()).toMatchObject({ kind: 'approval', roles: ['vp'], open: true });
+    await acts.recordContractStep(step(2, 'closed'));
+    expect(await db.models.WorkItem.findById(itemId).lean()).toMatchObject({ open: false });
+    expect((await db.models.Contract.findById(contractNo).lean())?.cancellationRequest ?? null).toBeNull();
+  });
 });
