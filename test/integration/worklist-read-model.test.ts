@@ -105,20 +105,25 @@ describe('worklist items written by the complaint activities', () => {
   });
 });
 
+async function contractOf(branch: string): Promise<string> {
+  const contractNo = `K-${randomUUID().slice(0, 8)}`;
+  await db.models.Contract.create({
+    _id: contractNo,
+    branch,
+    customer: { name: 'Li Lei', phone: '13900002222' },
+    contractSignedAt: new Date(AT),
+    plannedCompletionAt: new Date(DUE),
+    warrantyMonths: 12,
+    requestHash: 'h',
+    workflowId: `project-${contractNo}`,
+    createdAt: new Date(),
+  });
+  return contractNo;
+}
+
 describe('worklist items written by the contract activities', () => {
   it('opens a call item with the contract’s customer, moves it by version and settles it when done', async () => {
-    const contractNo = `K-${randomUUID().slice(0, 8)}`;
-    await db.models.Contract.create({
-      _id: contractNo,
-      branch: 'south',
-      customer: { name: 'Li Lei', phone: '13900002222' },
-      contractSignedAt: new Date(AT),
-      plannedCompletionAt: new Date(DUE),
-      warrantyMonths: 12,
-      requestHash: 'h',
-      workflowId: `project-${contractNo}`,
-      createdAt: new Date(),
-    });
+    const contractNo = await contractOf('south');
     const acts = createActivities({ models: db.models });
     const entry = { seq: 1, event: { type: 'callback_due', at: AT, by: 'system', data: {} }, notify: [] };
     const contract = { phase: 'signed', branch: 'south', milestones: {} as never, policyVersion: 'test' };
@@ -151,18 +156,7 @@ describe('worklist items written by the contract activities', () => {
   });
 
   it('settles a cancellation request still undecided when the warranty ends: the VP waits on nothing', async () => {
-    const contractNo = `K-${randomUUID().slice(0, 8)}`;
-    await db.models.Contract.create({
-      _id: contractNo,
-      branch: 'south',
-      customer: { name: 'Li Lei', phone: '13900002222' },
-      contractSignedAt: new Date(AT),
-      plannedCompletionAt: new Date(DUE),
-      warrantyMonths: 12,
-      requestHash: 'h',
-      workflowId: `project-${contractNo}`,
-      createdAt: new Date(),
-    });
+    const contractNo = await contractOf('south');
     const acts = createActivities({ models: db.models });
     const request = { decision: 'cancel_order' as const, reasonCode: 'other' as const, by: 'a-1', at: AT, roles: ['vp' as const], escalateAt: DUE };
     const step = (seq: number, phase: string) => ({
