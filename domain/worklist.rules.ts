@@ -148,8 +148,7 @@ export function cancellationWork(contractNo: string, r: PendingApproval | null |
 export const cancellationItemId = (contractNo: string) => `approval:contract:${contractNo}:cancel_order`;
 
 /** A letter waiting for legal's approval: due `within` after it was drafted; settled by the decision. */
-export function letterWork(complaintId: string, letterId: string, draftedAt: number, withinMs: number, approvers: readonly Role[], decided: boolean): Work {
-  if (decided) return SETTLED;
+export function letterWork(complaintId: string, letterId: string, draftedAt: number, withinMs: number, approvers: readonly Role[]): Work {
   const action = `POST /v1/complaints/${complaintId}/letters/${letterId}/decision`;
   return { open: true, kind: 'approval', roles: uniq([...approvers]), dueAt: draftedAt + withinMs, visibleFrom: draftedAt, action };
 }

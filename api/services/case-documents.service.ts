@@ -51,8 +51,8 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
   const store = createDocumentStore(deps.models, deps.now ?? (() => new Date()));
   const policy = () => deps.policy.caseDocuments;
   const worklist = worklistWriter(deps.models, deps.policy.calendar.timeZone);
-  // Legal is asked to decide a letter within the approvals' reminder time (a day in the shipped policy).
-  const letterWithin = () => durationMs(deps.policy.approvals?.remindAfter ?? 'PT24H');
+  // Legal is asked to decide a letter within the approvals' reminder time; a policy without approval timers: at once.
+  const letterWithin = () => (deps.policy.approvals ? durationMs(deps.policy.approvals.remindAfter) : 0);
 
   async function parentOf(doc: CaseDoc, id: string, type: CaseDocType): Promise<StoredDocument> {
     const found = await store.get(id);
@@ -90,7 +90,7 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
     async draftLetter(doc: CaseDoc, body: Body<typeof letterBody>, user: StaffUser, key?: string) {
       openCase(doc);
       const { created, stored } = await create(doc, 'letter', user, roleFor(user, LETTER_ROLES, 'a letter'), body, key);
-      const work = letterWork(doc._id, stored._id, stored.at.getTime(), letterWithin(), LETTER_APPROVERS, false);
+      const work = letterWork(doc._id, stored._id, stored.at.getTime(), letterWithin(), LETTER_APPROVERS);
       await worklist.letter(doc._id, stored._id, doc.branch ?? undefined, work);
       return { created, view: letterView(stored, [], maySeeComplainant(doc.kind as ComplaintKind, user.roles)) };
     },
@@ -101,7 +101,7 @@ export function createCaseDocumentService(deps: { models: Models; policy: Policy
       const role = roleFor(user, LETTER_APPROVERS, 'a letter’s approval');
       const data = { decision: body.decision, ...(body.reason ? { reason: body.reason } : {}) };
       // Settled first: a repeat of a decided letter answers ALREADY_DONE from the store, and its item is settled either way.
-      await worklist.letter(doc._id, letterId, doc.branch ?? undefined, letterWork(doc._id, letterId, 0, 0, LETTER_APPROVERS, true));
+      await worklist.letter(doc._id, letterId, doc.branch ?? undefined, { open: false });
       await store.put({ _id: `${letterId}:decision`, caseId: doc._id, docType: 'letter_decision', parent: letterId, role, data }, user, 'once');
       return letterView(letter, await store.all(doc._id), maySeeComplainant(doc.kind as ComplaintKind, user.roles));
     },

@@ -85,7 +85,7 @@ export function createComplaintOpening(deps: ComplaintDeps & { models: Models; p
     const existing = inserted ? undefined : await models.Complaint.findById(id).lean();
     if (!inserted && (!existing || existing.requestHash !== requestHash)) throw keyReused();
     const repeat = existing ? Boolean(existing.repeat) : firstRepeat;
-    const level = existing ? initialLevel(severity, repeat, policy.complaint) : firstLevel;
+    const level = initialLevel(severity, repeat, policy.complaint);
     const input: ComplaintInput = {
       complaintId: id,
       kind: body.kind,
