@@ -159,7 +159,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof WorkflowNotFoundError) return new AppError('CASE_FINISHED', 'the case has finished and takes no more actions');
   if (err instanceof URIError) return new AppError('MALFORMED_PATH', 'the request path is not valid percent-encoded UTF-8');
   const e = err as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string };
-  if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'the request body is not valid JSON');
+  if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_JSON', 'the request body must be a JSON object');
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as uncompressed or gzip/deflate UTF-8 JSON');

@@ -72,7 +72,7 @@ export const attachmentBody = z
     name: text(200).refine((n) => !/[/\\]/.test(n), { message: 'must be a file name without path separators', params: { rule: 'file_name' } }),
     type: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/i, { message: 'must be a media type such as image/jpeg or audio/mpeg' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9.+-]*\/[A-Za-z0-9][A-Za-z0-9.+-]*$/, { message: 'must be a media type such as image/jpeg or audio/mpeg' })
       .max(100),
     size: z.number().int().min(1).max(2_000_000_000).describe('Bytes'),
     kind: z.enum(ATTACHMENT_KINDS).optional().describe('A plain file (the default) or a call recording with its metadata'),

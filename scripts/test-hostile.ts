@@ -75,8 +75,9 @@ async function main(): Promise<void> {
       const { code, out } = await run(name, args);
       const summary = out
         .split('\n')
-        .filter((l) => /test cases|operations|failures|errors|passed|failed|warnings|seed|\bST\d|\b5\d\d\b/i.test(l))
-        .slice(-25);
+        // Each failure's operation (`___ POST /v1/… ___`) and status line (`[400] Bad Request:`) too, so CI shows what broke.
+        .filter((l) => /test cases|operations|failures|errors|passed|failed|warnings|seed|\bST\d|\b5\d\d\b|^_{3,} |^\[\d{3}\]/i.test(l))
+        .slice(-40);
       console.log(`\n== ${name}: exit ${code} in ${Math.round((Date.now() - t0) / 1000)} s (full log .tools/hostile/${name}.log)\n${summary.join('\n')}`);
       if (code !== 0) failed = true;
       runs[code === 0 ? 'passed' : 'failed']++;

@@ -119,6 +119,7 @@ const ROWS: Row[] = [
     nothingRecorded: true,
   },
   { name: 'malformed JSON with a token', method: 'POST', path: '/v1/complaints', raw: '{"kind":', status: 400, code: 'MALFORMED_JSON', nothingRecorded: true },
+  { name: 'a bare JSON number for a body', method: 'POST', path: '/v1/complaints', raw: '0', status: 400, code: 'MALFORMED_JSON', nothingRecorded: true },
   { name: 'token issued in the future', method: 'GET', path: '/v1/complaints', token: 'future', status: 401, code: 'UNAUTHENTICATED' },
   { name: 'token living 400 days', method: 'GET', path: '/v1/complaints', token: 'eternal', status: 401, code: 'UNAUTHENTICATED' },
   {

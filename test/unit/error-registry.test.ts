@@ -53,4 +53,20 @@ describe('error registry', () => {
     const milestone = operations.find((o) => o.route === 'POST /v1/contracts/{contractNo}/milestones')!;
     expect(Object.keys(milestone.op.responses)).toContain('422');
   });
+
+  it('writes every pattern as a plain regular expression: a JavaScript flag would make it match nothing', () => {
+    const patterns: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'pattern' && typeof x === 'string') patterns.push(x);
+          else walk(x);
+        }
+    };
+    walk(openapi);
+    expect(patterns.length).toBeGreaterThan(5);
+    expect(patterns.filter((p) => /\/[a-z]+$/.test(p))).toEqual([]);
+    for (const p of patterns) expect(() => new RegExp(p, 'u'), p).not.toThrow();
+  });
 });
