@@ -333,6 +333,8 @@ const worklistBucketSchema = new Schema(
     from: { type: Date, required: true },
     to: { type: Date, required: true },
     early: { type: Boolean, required: true },
+    /** An hour record of a split (every-branch) day, whose `prefix` is the day's bucket key. */
+    hour: { type: Number },
   },
   opts,
 );

@@ -1,10 +1,21 @@
 // Keeps each worklist item's bucket keys and the bucket registry in step with the item; every writer of an item calls it.
-import { bucketId, itemKeys, WORKLIST_KEYS_VERSION, type Bucket } from '../domain/worklist-buckets';
+import { itemKeys, registryRecords, WORKLIST_KEYS_VERSION, type Bucket, type RegistryRecord } from '../domain/worklist-buckets';
 import { insertOnce, type Models } from './models';
 
 /** Records that a bucket may hold items; written after the item, so a reader deleting it concurrently re-checks. */
 export async function registerBuckets(models: Models, buckets: readonly Bucket[]): Promise<void> {
-  await Promise.all(buckets.map((b) => insertOnce(() => models.WorklistBucket.updateOne({ _id: bucketId(b) }, { $setOnInsert: { ...b } }, { upsert: true }))));
+  const chains = new Map<string, RegistryRecord[]>();
+  for (const b of buckets) {
+    const records = registryRecords(b);
+    chains.set(records[0]!._id, records);
+  }
+  // Plain inserts-if-missing keyed by _id: FerretDB 1.24 updates a document by read-modify-write, so no array grows here.
+  const upsert = ({ _id, ...fields }: RegistryRecord) => insertOnce(() => models.WorklistBucket.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true }));
+  await Promise.all(
+    [...chains.values()].map(async (records) => {
+      for (const r of records) await upsert(r);
+    }),
+  );
 }
 
 const sameKeys = (a: readonly string[] | null | undefined, b: readonly string[]) => Boolean(a) && a!.length === b.length && a!.every((k, i) => k === b[i]);
@@ -38,7 +49,7 @@ export async function rekeyItems(models: Models, timeZone: string, filter: Recor
         continue;
       }
       changed++;
-      for (const b of buckets) touched.set(bucketId(b), b);
+      for (const b of buckets) touched.set(registryRecords(b)[0]!._id, b);
     }
     if (!stale) break;
   }

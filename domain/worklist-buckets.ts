@@ -3,8 +3,9 @@ import { localDate, localInstant } from './calendar';
 import type { Role } from './roles';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 /** Bumped when the key layout changes: items of another version are re-keyed by the startup backfill. */
-export const WORKLIST_KEYS_VERSION = 1;
+export const WORKLIST_KEYS_VERSION = 2;
 /** Slot of an item nobody is assigned to (the assistants' pool), and the wildcard for "any assignee" / "any branch". */
 export const POOL = '-';
 export const ANY = '*';
@@ -28,13 +29,51 @@ export interface Bucket {
   day: string;
   from: Date;
   to: Date;
-  /** Some item in it shows before the bucket starts (a complaint step shows from its start, due days later). */
+  /** Some item in it shows before its due day starts (a complaint step shows from its start, due days later). */
+  early: boolean;
+  /** Hour of the day (from the day's start) for an every-branch prefix, whose day would hold hundreds of items. */
+  hour?: number;
+}
+
+export const bucketKey = (prefix: string, day: string, hour?: number) =>
+  hour === undefined ? `${prefix}|${day}` : `${prefix}|${day}|${String(hour).padStart(2, '0')}`;
+export const scopePrefix = (role: string, branch: string, slot: string) => `${role}|${branch}|${slot}`;
+/** Every-branch prefixes are split by hour: a reader of all branches then decodes about one page, not a whole day. */
+export const splitsByHour = (prefix: string) => prefix.split('|')[1] === ANY;
+
+/** The instants an hour of a bucket's day spans (a DST day has 23 or 25 of them). */
+export function hourSpan(day: { from: Date; to: Date }, hour: number): { from: Date; to: Date } {
+  const from = day.from.getTime() + hour * HOUR_MS;
+  return { from: new Date(from), to: new Date(Math.min(from + HOUR_MS, day.to.getTime())) };
+}
+
+/** A registry record: a day under its scope prefix, or an hour of a split day under the day's key (`prefix` holds it). */
+export interface RegistryRecord {
+  _id: string;
+  prefix: string;
+  day: string;
+  hour?: number;
+  from: Date;
+  to: Date;
   early: boolean;
 }
 
-export const bucketKey = (prefix: string, day: string) => `${prefix}|${day}`;
-export const bucketId = (b: Pick<Bucket, 'prefix' | 'day' | 'early'>) => `${bucketKey(b.prefix, b.day)}|${b.early ? 'e' : 'n'}`;
-export const scopePrefix = (role: string, branch: string, slot: string) => `${role}|${branch}|${slot}`;
+const recordId = (key: string, early: boolean) => `${key}|${early ? 'e' : 'n'}`;
+
+/** The day's record of a bucket (one per prefix, day and early). */
+export function dayRecord(b: Bucket): RegistryRecord {
+  return { _id: recordId(bucketKey(b.prefix, b.day), b.early), prefix: b.prefix, day: b.day, from: b.from, to: b.to, early: b.early };
+}
+
+/**
+ * What registering a bucket writes, in order: a split day's hour first, then the day (a reader that finds a day without
+ * hours drops the day and looks again, so an hour written before that second look is seen, one written after re-adds the day).
+ */
+export function registryRecords(b: Bucket): RegistryRecord[] {
+  if (b.hour === undefined) return [dayRecord(b)];
+  const hour: RegistryRecord = { _id: recordId(bucketKey(b.prefix, b.day, b.hour), b.early), prefix: bucketKey(b.prefix, b.day), day: b.day, hour: b.hour, ...hourSpan(b, b.hour), early: b.early };
+  return [hour, dayRecord(b)];
+}
 
 /** The scope prefixes an open item is found under: its own branch or any, its own assignee slot or any, per role. */
 export function itemPrefixes(item: KeyedFacts): string[] {
@@ -62,7 +101,9 @@ export function itemKeys(item: KeyedFacts, timeZone: string): { keys: string[]; 
   if (!prefixes.length) return { keys: [], buckets: [] };
   const { day, from, to } = dueBucket(item.dueAt!.getTime(), timeZone);
   const early = Boolean(item.visibleFrom && item.visibleFrom.getTime() < from.getTime());
-  return { keys: prefixes.map((p) => bucketKey(p, day)), buckets: prefixes.map((prefix) => ({ prefix, day, from, to, early })) };
+  const hour = Math.floor((item.dueAt!.getTime() - from.getTime()) / HOUR_MS);
+  const buckets = prefixes.map((prefix): Bucket => ({ prefix, day, from, to, early, ...(splitsByHour(prefix) ? { hour } : {}) }));
+  return { keys: buckets.map((b) => bucketKey(b.prefix, b.day, b.hour)), buckets };
 }
 
 /** The prefixes a reader asks: every role × its branches (or any) × its assignee slots (or any). */

@@ -6,7 +6,7 @@ import type { StaffUser } from '../../api/auth';
 import { createCaseWorkService } from '../../api/services/case-work.service';
 import { createWorklistService } from '../../api/services/worklist.service';
 import { loadPolicy } from '../../config/policy';
-import { backfillWorklistKeys } from '../../db/worklist-keys';
+import { backfillWorklistKeys, registerBuckets } from '../../db/worklist-keys';
 import { freshDatabase, type TestDatabase } from '../support/harness';
 
 const policy = loadPolicy();
@@ -166,5 +166,59 @@ describe('worklist buckets', () => {
     expect(await backfillWorklistKeys(db.models, ZONE)).toBeGreaterThanOrEqual(1);
     expect(await ids(assistant('a1', b))).toEqual(['callback:OLD-1.after_signing.1']);
     expect(await backfillWorklistKeys(db.models, ZONE)).toBe(0);
+  });
+
+  it('reads every branch by the hour: the day lists its hours, an emptied hour leaves, the day goes with its last hour', async () => {
+    const b = 'hrs';
+    const [n1, n2] = [await contract(b), await contract(b)];
+    const first = await call(b, '2026-10-05T01:10:00.000Z', 'overdue', 1, n1); // 09:10 in Shanghai: hour 9
+    const second = await call(b, '2026-10-05T06:40:00.000Z', 'overdue', 1, n2); // 14:40: hour 14
+    expect((await db.models.WorkItem.findById(first).lean())!.wl).toContain('supervisor|*|*|2026-10-05|09');
+    const hours = async () => (await db.models.WorklistBucket.find({ prefix: 'supervisor|*|*|2026-10-05' }).lean()).map((h) => h.hour).sort((x, y) => x! - y!);
+    const day = () => db.models.WorklistBucket.findById('supervisor|*|*|2026-10-05|n').lean();
+    expect(await hours()).toEqual([9, 14]);
+    expect(await day()).not.toBeNull();
+    expect(await ids(supervisor, { limit: 2 })).toEqual([first, second]);
+    await call(b, '2026-10-05T01:10:00.000Z', 'done', 2, n1);
+    expect(await ids(supervisor, { limit: 1 })).toEqual([second]);
+    expect(await hours()).toEqual([14]);
+    await call(b, '2026-10-05T06:40:00.000Z', 'done', 2, n2);
+    await ids(supervisor, { limit: 1 }); // hour 14 found empty
+    await ids(supervisor, { limit: 1 }); // the day found without hours
+    expect(await hours()).toEqual([]);
+    expect(await day()).toBeNull();
+  });
+
+  it('keeps every hour of racing first registrations of one day, and drops a day record of the old layout', async () => {
+    const day = { prefix: 'legal|*|*', day: '2026-09-01', from: new Date('2026-08-31T16:00:00.000Z'), to: new Date('2026-09-01T16:00:00.000Z'), early: false };
+    await Promise.all([3, 4, 5, 6, 7].map((hour) => registerBuckets(db.models, [{ ...day, hour }])));
+    const hours = await db.models.WorklistBucket.find({ prefix: 'legal|*|*|2026-09-01' }).lean();
+    expect(hours.map((h) => h.hour).sort()).toEqual([3, 4, 5, 6, 7]);
+    expect(await db.models.WorklistBucket.countDocuments({ prefix: 'legal|*|*', day: '2026-09-01' })).toBe(1);
+    await db.models.WorklistBucket.create({ _id: 'legal|*|*|2026-08-01|n', ...day, day: '2026-08-01' });
+    const legal: StaffUser = { sub: 'lg-1', name: 'Legal', roles: ['legal'] };
+    await worklist.list({ limit: 20 } as never, legal);
+    expect(await db.models.WorklistBucket.findById('legal|*|*|2026-08-01|n').lean()).toBeNull();
+    // Its five hours held nothing: they go now, the day on the next read.
+    expect(await db.models.WorklistBucket.countDocuments({ prefix: 'legal|*|*|2026-09-01' })).toBe(0);
+    await worklist.list({ limit: 20 } as never, legal);
+    expect(await db.models.WorklistBucket.findById('legal|*|*|2026-09-01|n').lean()).toBeNull();
+  });
+
+  it('pages every branch across hours and days in due order with a stable cursor, each item once', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const at = new Date(Date.parse('2026-10-10T00:20:00.000Z') + i * 5 * HOUR + (i % 3) * 60_000).toISOString();
+      made.push(await call(`pg${i % 3}`, at, 'overdue'));
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await worklist.list({ limit: 5, cursor } as never, supervisor);
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => made.includes(id))).toEqual(made);
   });
 });

@@ -1,6 +1,6 @@
 // Due-day buckets and scope keys: local day boundaries in the policy zone (and a DST zone), which scopes an item is under.
 import { describe, expect, it } from 'vitest';
-import { dueBucket, itemKeys, itemPrefixes, readerPrefixes } from '../../domain/worklist-buckets';
+import { dueBucket, hourSpan, itemKeys, itemPrefixes, readerPrefixes } from '../../domain/worklist-buckets';
 
 describe('due buckets', () => {
   it('cut days at local midnight of the zone: 23:59:59 in Shanghai is that day, 00:00 the next', () => {
@@ -61,5 +61,21 @@ describe('scope keys', () => {
       'assistant|south|-',
     ]);
     expect(readerPrefixes(['supervisor', 'assistant'], undefined, undefined)).toEqual(['supervisor|*|*', 'assistant|*|*']);
+  });
+
+  it('split every-branch prefixes by hour of the due day, and keep one branch by day', () => {
+    // 10:30 in Shanghai is the day's hour 10 (the day starts at 16:00 UTC the evening before).
+    const due = new Date('2026-12-02T02:30:00Z');
+    const { keys, buckets } = itemKeys({ open: true, roles: ['assistant'], branch: 'north', assignee: 'a1', dueAt: due, visibleFrom: due }, 'Asia/Shanghai');
+    expect(keys).toEqual(['assistant|north|a1|2026-12-02', 'assistant|north|*|2026-12-02', 'assistant|*|a1|2026-12-02|10', 'assistant|*|*|2026-12-02|10']);
+    expect(buckets.map((b) => b.hour)).toEqual([undefined, undefined, 10, 10]);
+    expect(hourSpan(buckets[3]!, 10)).toEqual({ from: new Date('2026-12-02T02:00:00Z'), to: new Date('2026-12-02T03:00:00Z') });
+  });
+
+  it('end the last hour of a short DST day where the day ends', () => {
+    const spring = dueBucket(Date.parse('2026-03-08T12:00:00Z'), 'America/New_York');
+    expect(hourSpan(spring, 22).to).toEqual(spring.to);
+    const last = itemKeys({ open: true, roles: ['assistant'], dueAt: new Date(spring.to.getTime() - 1) }, 'America/New_York');
+    expect(last.buckets[3]!.hour).toBe(22);
   });
 });
