@@ -13,7 +13,8 @@ export async function registerBuckets(models: Models, buckets: readonly Bucket[]
   const upsert = ({ _id, ...fields }: RegistryRecord) => insertOnce(() => models.WorklistBucket.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true }));
   await Promise.all(
     [...chains.values()].map(async (records) => {
-      for (const r of records) await upsert(r);
+      // An hour already there has its day there too: a reader drops a day only when it finds no hours, and looks again.
+      for (const r of records) if (!(await upsert(r))) return;
     }),
   );
 }
