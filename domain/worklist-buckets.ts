@@ -71,7 +71,14 @@ export function dayRecord(b: Bucket): RegistryRecord {
  */
 export function registryRecords(b: Bucket): RegistryRecord[] {
   if (b.hour === undefined) return [dayRecord(b)];
-  const hour: RegistryRecord = { _id: recordId(bucketKey(b.prefix, b.day, b.hour), b.early), prefix: bucketKey(b.prefix, b.day), day: b.day, hour: b.hour, ...hourSpan(b, b.hour), early: b.early };
+  const hour: RegistryRecord = {
+    _id: recordId(bucketKey(b.prefix, b.day, b.hour), b.early),
+    prefix: bucketKey(b.prefix, b.day),
+    day: b.day,
+    hour: b.hour,
+    ...hourSpan(b, b.hour),
+    early: b.early,
+  };
   return [hour, dayRecord(b)];
 }
 

@@ -75,7 +75,11 @@ async function hoursOf(models: Models, day: ReadBucket): Promise<ReadBucket[]> {
   if (hours.length) return hours.map(toEntry);
   await Promise.all(recordIds(key).map((_id) => models.WorklistBucket.deleteOne({ _id })));
   const late = await models.WorklistBucket.find({ prefix: key }).lean();
-  if (late.length) await registerBuckets(models, late.map((h) => ({ prefix: day.prefix, day: day.day, from: day.from, to: day.to, early: h.early, hour: h.hour ?? 0 })));
+  if (late.length)
+    await registerBuckets(
+      models,
+      late.map((h) => ({ prefix: day.prefix, day: day.day, from: day.from, to: day.to, early: h.early, hour: h.hour ?? 0 })),
+    );
   return late.map(toEntry);
 }
 
