@@ -1,7 +1,7 @@
 // Reads worklist buckets in due order until a page is full: every query is top-level equalities (FerretDB pushes them down).
 import { registerBuckets } from '../../db/worklist-keys';
 import type { Models, WorkItemDoc } from '../../db/models';
-import { bucketKey, itemKeys, splitsByHour } from '../../domain/worklist-buckets';
+import { bucketKey, itemKeys, splitsByHour, type Bucket } from '../../domain/worklist-buckets';
 
 export type WorkItemLean = WorkItemDoc & { _id: string };
 
@@ -17,16 +17,8 @@ export interface BucketRead {
 
 const order = (a: WorkItemLean, b: WorkItemLean) => a.dueAt!.getTime() - b.dueAt!.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
 
-interface ReadBucket {
-  prefix: string;
-  day: string;
-  hour?: number;
-  from: Date;
-  to: Date;
-  early: boolean;
-  /** A day of an every-branch prefix: read as its hours, listed under the day's key. */
-  split: boolean;
-}
+/** A bucket as the reader holds it; `split` marks a day of an every-branch prefix, read as its hours. */
+type ReadBucket = Bucket & { split: boolean };
 
 const FIRST_HOURS = 4;
 const byStart = (a: ReadBucket, b: ReadBucket) => a.from.getTime() - b.from.getTime();
